@@ -1,0 +1,150 @@
+/**
+ * The one error class of the library and the one table that gives each error
+ * code its HTTP meaning. Every adapter translates through {@link describeAuthError};
+ * none keeps its own mapping.
+ */
+
+/** Every reason a request can be refused. A stable string-literal union. */
+export type AuthErrorCode =
+  | 'missing_token'
+  | 'invalid_token'
+  | 'token_expired'
+  | 'token_not_yet_valid'
+  | 'token_too_old'
+  | 'invalid_issuer'
+  | 'invalid_audience'
+  | 'invalid_claims'
+  | 'token_revoked'
+  | 'insufficient_scope'
+  | 'csrf_rejected'
+  | 'guest_not_allowed'
+  | 'organization_mismatch'
+  | 'jwks_unavailable';
+
+/** tRPC error codes the table maps to (a subset of `TRPC_ERROR_CODE_KEY`). */
+export type AuthTRPCCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR';
+
+/** GraphQL `extensions.code` values the table maps to. */
+export type AuthGraphQLCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
+
+/** One row of the error table. */
+export interface AuthErrorMeaning {
+  /** HTTP status. */
+  status: 401 | 403 | 503;
+  /** The RFC 6750 §3.1 `error` attribute, or `null` when the header carries none. */
+  bearerError: 'invalid_token' | 'insufficient_scope' | null;
+  /** Whether a `WWW-Authenticate` challenge belongs on the response. */
+  challenge: boolean;
+  /** tRPC error code. */
+  trpc: AuthTRPCCode;
+  /** GraphQL `extensions.code`. */
+  graphql: AuthGraphQLCode;
+}
+
+const unauthenticated = (bearerError: 'invalid_token' | null): AuthErrorMeaning => ({
+  status: 401,
+  bearerError,
+  challenge: true,
+  trpc: 'UNAUTHORIZED',
+  graphql: 'UNAUTHENTICATED',
+});
+
+/**
+ * The error table of DESIGN.md. An identity-provider outage is 503 and never
+ * carries `invalid_token`: clients that see `invalid_token` sign their users out.
+ */
+export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>> = Object.freeze({
+  missing_token: unauthenticated(null), // RFC 6750 §3.1: no error code when no credentials were sent
+  guest_not_allowed: unauthenticated(null),
+  invalid_token: unauthenticated('invalid_token'),
+  token_expired: unauthenticated('invalid_token'),
+  token_not_yet_valid: unauthenticated('invalid_token'),
+  token_too_old: unauthenticated('invalid_token'),
+  invalid_issuer: unauthenticated('invalid_token'),
+  invalid_audience: unauthenticated('invalid_token'),
+  invalid_claims: unauthenticated('invalid_token'),
+  token_revoked: unauthenticated('invalid_token'),
+  insufficient_scope: { status: 403, bearerError: 'insufficient_scope', challenge: true, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
+  csrf_rejected: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
+  organization_mismatch: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
+  jwks_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
+});
+
+/** Options of the {@link AuthError} constructor. */
+export interface AuthErrorOptions {
+  /** The underlying error (kept as `cause`, never copied into the message). */
+  cause?: unknown;
+  /** Scopes the request lacked (for `insufficient_scope`). */
+  requiredScopes?: readonly string[];
+  /** The realm for the `WWW-Authenticate` challenge. @default 'api' */
+  realm?: string;
+}
+
+/**
+ * Why a request was refused. `message` is safe to show a client: it never
+ * contains the token, its payload, or the expected issuer/audience.
+ *
+ * @example
+ * ```ts
+ * try { await kit.verifyToken(token) } catch (e) {
+ *   if (e instanceof AuthError) res.status(e.status).set('WWW-Authenticate', e.wwwAuthenticate ?? '')
+ * }
+ * ```
+ */
+export class AuthError extends Error {
+  override readonly name = 'AuthError';
+  /** Stable code; see the table in the README. */
+  readonly code: AuthErrorCode;
+  /** HTTP status for this code. */
+  readonly status: 401 | 403 | 503;
+  /** RFC 6750 `WWW-Authenticate` value, when the code calls for a challenge. */
+  readonly wwwAuthenticate: string | undefined;
+  /** Scopes that were required (for `insufficient_scope`). */
+  readonly requiredScopes: readonly string[] | undefined;
+
+  constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    const meaning = AUTH_ERROR_TABLE[code];
+    this.code = code;
+    this.status = meaning.status;
+    this.requiredScopes = options.requiredScopes;
+    this.wwwAuthenticate = meaning.challenge
+      ? buildWWWAuthenticate(meaning.bearerError, message, options.realm ?? 'api', options.requiredScopes)
+      : undefined;
+  }
+
+  /** The table row for this error's code. */
+  get meaning(): AuthErrorMeaning {
+    return AUTH_ERROR_TABLE[this.code];
+  }
+}
+
+/** Whether `value` is an {@link AuthError} (works across duplicated installs). */
+export function isAuthError(value: unknown): value is AuthError {
+  return value instanceof AuthError || (value instanceof Error && value.name === 'AuthError' && 'code' in value && typeof value.code === 'string' && value.code in AUTH_ERROR_TABLE);
+}
+
+/** The table row of a code. */
+export function describeAuthError(code: AuthErrorCode): AuthErrorMeaning {
+  return AUTH_ERROR_TABLE[code];
+}
+
+// RFC 6750 §3: auth-param values are quoted-strings; strip what cannot be
+// quoted (RFC 7230 §3.2.6 qdtext) rather than let a message break the header.
+function quote(value: string): string {
+  return `"${value.replace(/[^\x20-\x7e]/g, ' ').replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+function buildWWWAuthenticate(
+  bearerError: AuthErrorMeaning['bearerError'],
+  description: string,
+  realm: string,
+  scopes: readonly string[] | undefined,
+): string {
+  const params = [`realm=${quote(realm)}`];
+  if (bearerError) {
+    params.push(`error=${quote(bearerError)}`, `error_description=${quote(description)}`);
+    if (bearerError === 'insufficient_scope' && scopes && scopes.length > 0) params.push(`scope=${quote(scopes.join(' '))}`);
+  }
+  return `Bearer ${params.join(', ')}`;
+}

@@ -1,0 +1,212 @@
+import { z } from 'zod';
+import type { RevocationStore } from './revocation-store.js';
+
+/** Algorithms Logto can sign with (LOGTO-FACTS: RS256, PS256, ES256, ES384, ES512). */
+export const SUPPORTED_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512', 'EdDSA'] as const;
+/** Where a token may come from. */
+export type TokenSource = 'cookie' | 'header';
+
+/** Anything with a zod-like `safeParse` (zod 3 and 4 both qualify). */
+export interface ClaimsSchema<T> {
+  safeParse(value: unknown): { success: true; data: T } | { success: false; error: unknown };
+}
+
+/**
+ * Options of {@link createAuthKit}. Validated once, at construction; a bad
+ * option throws a `TypeError` that names it.
+ *
+ * @example
+ * ```ts
+ * const kit = createAuthKit({ logtoUrl: 'https://tenant.logto.app', audience: 'https://api.example.com' })
+ * ```
+ */
+export interface AuthKitOptions<TClaims = Record<string, unknown>> {
+  /** Your Logto endpoint, e.g. `https://tenant.logto.app`. Required unless `issuer` and `jwksUrl` are given. */
+  logtoUrl?: string;
+  /** The API resource indicator(s) a token must be issued for. Required. */
+  audience: string | string[];
+  /** Accepted `iss` values, matched exactly. @default `${logtoUrl}/oidc` */
+  issuer?: string | string[];
+  /** Where the key set lives. @default `${first issuer}/jwks` */
+  jwksUrl?: string;
+  /** Cookie carrying the access token. @default 'logto_authtoken' */
+  cookieName?: string;
+  /** Cookie carrying the guest id. @default 'guest_logto_authtoken' */
+  guestCookieName?: string;
+  /** Where to look for a token, in order; the first valid one wins. @default ['cookie', 'header'] */
+  tokenSources?: TokenSource[];
+  /** CSRF protection for cookie-borne tokens on unsafe methods. @default {} (on) */
+  csrf?: false | { trustedOrigins?: string[] };
+  /** Scopes every request must carry (all of them). @default [] */
+  requiredScope?: string | string[];
+  /** Give unauthenticated callers a guest context instead of an error. @default false */
+  allowGuest?: boolean;
+  /** Seconds of clock skew tolerated on `exp`, `nbf` and `iat`. @default 5 */
+  clockTolerance?: number;
+  /** Refuse tokens whose `iat` is older than this many seconds. @default undefined (no limit) */
+  maxTokenAge?: number;
+  /** Accepted JWS algorithms. Never `none`, never HMAC. @default ['ES384','ES256','ES512','RS256','PS256'] */
+  algorithms?: string[];
+  /** How long (ms) a fetched key set is fresh. @default 300000 */
+  jwksCacheTtl?: number;
+  /** Minimum ms between refetches caused by an unknown `kid`. @default 30000 */
+  jwksCooldown?: number;
+  /** Timeout (ms) of one key-set fetch. @default 5000 */
+  jwksTimeout?: number;
+  /** How long (ms) a cached key set keeps serving while Logto is unreachable. @default 3600000 */
+  jwksStaleTtl?: number;
+  /** Verified-token LRU. @default { maxEntries: 10000 } */
+  tokenCache?: false | { maxEntries?: number };
+  /** Largest token accepted, in bytes, checked before any parsing. @default 16384 */
+  maxTokenSize?: number;
+  /** Store of revoked subjects (back-channel logout). @default undefined */
+  revocation?: RevocationStore;
+  /** Schema for custom claims; its output types `ctx.claims`. @default undefined */
+  claims?: ClaimsSchema<TClaims>;
+  /** Accept Logto organization tokens (`aud = urn:logto:organization:<id>`). @default false */
+  organizationTokens?: boolean;
+  /** Realm of the `WWW-Authenticate` challenge. @default 'api' */
+  realm?: string;
+  /** Injected fetch (tests, proxies). @default globalThis.fetch */
+  fetch?: typeof fetch;
+  /** Injected clock in ms (tests). @default Date.now */
+  now?: () => number;
+}
+
+/** Options after validation and defaults: what the pipeline reads. */
+export interface NormalizedOptions<TClaims = Record<string, unknown>> {
+  issuers: readonly string[];
+  audiences: readonly string[];
+  jwksUrl: string;
+  cookieName: string;
+  guestCookieName: string;
+  tokenSources: readonly TokenSource[];
+  csrf: false | { trustedOrigins: ReadonlySet<string> };
+  requiredScopes: readonly string[];
+  allowGuest: boolean;
+  clockTolerance: number;
+  maxTokenAge: number | undefined;
+  algorithms: readonly string[];
+  jwksCacheTtl: number;
+  jwksCooldown: number;
+  jwksTimeout: number;
+  jwksStaleTtl: number;
+  tokenCache: false | { maxEntries: number };
+  maxTokenSize: number;
+  revocation: RevocationStore | undefined;
+  claims: ClaimsSchema<TClaims> | undefined;
+  organizationTokens: boolean;
+  realm: string;
+  fetch: typeof fetch;
+  now: () => number;
+}
+
+const DEFAULT_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
+
+const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
+const duration = z.number().int('must be an integer').nonnegative('must not be negative');
+const positive = z.number().int('must be an integer').positive('must be positive');
+const algorithm = z.string().refine(
+  (alg) => (SUPPORTED_ALGORITHMS as readonly string[]).includes(alg),
+  (alg) => ({
+    message: /^(none|hs\d+)$/i.test(alg)
+      ? `"${alg}" is never accepted (no unsigned or HMAC tokens)`
+      : `"${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`,
+  }),
+);
+const headerToken = z.string().min(1).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid cookie name');
+
+const schema = z
+  .object({
+    logtoUrl: url.optional(),
+    audience: oneOrMany(z.string().min(1, 'must not be empty')),
+    issuer: oneOrMany(url).optional(),
+    jwksUrl: url.optional(),
+    cookieName: headerToken.optional(),
+    guestCookieName: headerToken.optional(),
+    tokenSources: z.array(z.enum(['cookie', 'header'])).min(1, 'must name at least one source').optional(),
+    csrf: z.union([z.literal(false), z.object({ trustedOrigins: z.array(url).optional() }).strict()]).optional(),
+    requiredScope: z.union([z.string().regex(/^\S+$/, 'must be one scope without spaces'), z.array(z.string().regex(/^\S+$/, 'must be scopes without spaces'))]).optional(),
+    allowGuest: z.boolean().optional(),
+    clockTolerance: z.number().finite().nonnegative('must not be negative').max(300, 'must be at most 300 seconds').optional(),
+    maxTokenAge: z.number().finite().positive('must be positive').optional(),
+    algorithms: z.array(algorithm).min(1, 'must name at least one algorithm').optional(),
+    jwksCacheTtl: duration.optional(),
+    jwksCooldown: duration.optional(),
+    jwksTimeout: positive.optional(),
+    jwksStaleTtl: duration.optional(),
+    tokenCache: z.union([z.literal(false), z.object({ maxEntries: positive.optional() }).strict()]).optional(),
+    maxTokenSize: positive.max(1 << 20, 'must be at most 1 MiB').optional(),
+    revocation: z.custom<RevocationStore>((v) => typeof v === 'object' && v !== null && typeof (v as RevocationStore).getRevokedAt === 'function', 'must be a RevocationStore').optional(),
+    claims: z.custom<ClaimsSchema<unknown>>((v) => typeof v === 'object' && v !== null && typeof (v as ClaimsSchema<unknown>).safeParse === 'function', 'must be a zod schema').optional(),
+    organizationTokens: z.boolean().optional(),
+    realm: z.string().optional(),
+    fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
+    now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+  })
+  .strict()
+  .refine((o) => o.logtoUrl !== undefined || (o.issuer !== undefined && o.jwksUrl !== undefined), {
+    message: 'is required unless both issuer and jwksUrl are given',
+    path: ['logtoUrl'],
+  });
+
+const list = (v: string | string[]): string[] => (Array.isArray(v) ? [...v] : [v]);
+const trimSlash = (v: string): string => v.replace(/\/+$/, '');
+
+/** Thrown for a bad option; the message names the option. */
+export class AuthKitOptionsError extends TypeError {
+  override readonly name = 'AuthKitOptionsError';
+}
+
+/**
+ * Validate options once and fill in defaults. Never mutates `input`.
+ *
+ * @example
+ * ```ts
+ * const options = normalizeOptions({ logtoUrl: 'https://t.logto.app', audience: 'https://api' })
+ * options.issuers // ['https://t.logto.app/oidc']
+ * ```
+ */
+export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): NormalizedOptions<TClaims> {
+  if (typeof input !== 'object' || input === null) throw new AuthKitOptionsError('logto-authkit: options must be an object');
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = issue.path.length > 0 ? issue.path.join('.') : 'options';
+      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      return issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : `option "${name}" ${message}`;
+    });
+    throw new AuthKitOptionsError(`logto-authkit: ${problems.join('; ')}`);
+  }
+  const o = parsed.data;
+  const logtoUrl = o.logtoUrl === undefined ? undefined : trimSlash(o.logtoUrl);
+  // LOGTO-FACTS: the issuer is `{endpoint}/oidc`, no trailing slash; JWKS at `{issuer}/jwks`.
+  const issuers = o.issuer === undefined ? [`${logtoUrl}/oidc`] : list(o.issuer).map(trimSlash);
+  return {
+    issuers,
+    audiences: list(o.audience),
+    jwksUrl: o.jwksUrl ?? `${issuers[0]}/jwks`,
+    cookieName: o.cookieName ?? 'logto_authtoken',
+    guestCookieName: o.guestCookieName ?? 'guest_logto_authtoken',
+    tokenSources: o.tokenSources ? [...new Set(o.tokenSources)] : ['cookie', 'header'],
+    csrf: o.csrf === false ? false : { trustedOrigins: new Set((o.csrf?.trustedOrigins ?? []).map((u) => new URL(u).origin)) },
+    requiredScopes: o.requiredScope === undefined ? [] : list(o.requiredScope),
+    allowGuest: o.allowGuest ?? false,
+    clockTolerance: o.clockTolerance ?? 5,
+    maxTokenAge: o.maxTokenAge,
+    algorithms: o.algorithms ? [...new Set(o.algorithms)] : DEFAULT_ALGORITHMS,
+    jwksCacheTtl: o.jwksCacheTtl ?? 300_000,
+    jwksCooldown: o.jwksCooldown ?? 30_000,
+    jwksTimeout: o.jwksTimeout ?? 5_000,
+    jwksStaleTtl: o.jwksStaleTtl ?? 3_600_000,
+    tokenCache: o.tokenCache === false ? false : { maxEntries: o.tokenCache?.maxEntries ?? 10_000 },
+    maxTokenSize: o.maxTokenSize ?? 16_384,
+    revocation: o.revocation,
+    claims: input.claims,
+    organizationTokens: o.organizationTokens ?? false,
+    realm: o.realm ?? 'api',
+    fetch: o.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
+    now: o.now ?? Date.now,
+  };
+}

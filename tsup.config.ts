@@ -1,0 +1,17 @@
+import { defineConfig } from 'tsup';
+
+// One entry per subpath export; each adapter is its own entry so that importing
+// one never loads another's framework.
+export default defineConfig({
+  entry: {
+    index: 'src/index.ts',
+    'testing/index': 'src/testing/index.ts',
+  },
+  format: ['esm', 'cjs'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node20',
+  splitting: false,
+  treeshake: true,
+});
