@@ -14,4 +14,7 @@ export default defineConfig({
   target: 'node20',
   splitting: false,
   treeshake: true,
+  // Adapters import the core by its package name, so every entry shares one
+  // copy of it (one AuthError class, one kit registry) at run time.
+  external: [/^logto-authkit(\/|$)/],
 });

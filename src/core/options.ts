@@ -65,8 +65,6 @@ export interface AuthKitOptions<TClaims = Record<string, unknown>> {
   claims?: ClaimsSchema<TClaims>;
   /** Accept Logto organization tokens (`aud = urn:logto:organization:<id>`). @default false */
   organizationTokens?: boolean;
-  /** Realm of the `WWW-Authenticate` challenge. @default 'api' */
-  realm?: string;
   /** Injected fetch (tests, proxies). @default globalThis.fetch */
   fetch?: typeof fetch;
   /** Injected clock in ms (tests). @default Date.now */
@@ -96,7 +94,6 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
   revocation: RevocationStore | undefined;
   claims: ClaimsSchema<TClaims> | undefined;
   organizationTokens: boolean;
-  realm: string;
   fetch: typeof fetch;
   now: () => number;
 }
@@ -107,14 +104,15 @@ const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
 const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
 const duration = z.number().int('must be an integer').nonnegative('must not be negative');
 const positive = z.number().int('must be an integer').positive('must be positive');
-const algorithm = z.string().refine(
-  (alg) => (SUPPORTED_ALGORITHMS as readonly string[]).includes(alg),
-  (alg) => ({
+const algorithm = z.string().superRefine((alg, ctx) => {
+  if ((SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) return;
+  ctx.addIssue({
+    code: 'custom',
     message: /^(none|hs\d+)$/i.test(alg)
       ? `"${alg}" is never accepted (no unsigned or HMAC tokens)`
       : `"${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`,
-  }),
-);
+  });
+});
 const headerToken = z.string().min(1).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid cookie name');
 
 const schema = z
@@ -141,7 +139,6 @@ const schema = z
     revocation: z.custom<RevocationStore>((v) => typeof v === 'object' && v !== null && typeof (v as RevocationStore).getRevokedAt === 'function', 'must be a RevocationStore').optional(),
     claims: z.custom<ClaimsSchema<unknown>>((v) => typeof v === 'object' && v !== null && typeof (v as ClaimsSchema<unknown>).safeParse === 'function', 'must be a zod schema').optional(),
     organizationTokens: z.boolean().optional(),
-    realm: z.string().optional(),
     fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
     now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
   })
@@ -205,7 +202,6 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
     revocation: o.revocation,
     claims: input.claims,
     organizationTokens: o.organizationTokens ?? false,
-    realm: o.realm ?? 'api',
     fetch: o.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
     now: o.now ?? Date.now,
   };

@@ -1,0 +1,95 @@
+import type { AnonymousContext, AuthenticatedContext, GuestContext } from './context.js';
+import type { AuthError } from './errors.js';
+import { organizationOf } from './claims.js';
+import { missingScopes } from './scopes.js';
+
+const none = Object.freeze([]) as readonly string[];
+const noScopes = (...scopes: string[]): boolean => scopes.length === 0;
+const noOrganization = (): boolean => false;
+
+/**
+ * The authenticated context of a verified payload. Frozen, so the token cache
+ * can hand the same object to every request that presents the token.
+ *
+ * @example
+ * ```ts
+ * const auth = authenticatedContext(token, payload, payload, parseScopes(payload.scope))
+ * ```
+ */
+export function authenticatedContext<TClaims>(
+  token: string,
+  payload: Record<string, unknown>,
+  claims: TClaims,
+  scopes: readonly string[],
+): AuthenticatedContext<TClaims> {
+  const { organizationId, isOrganizationToken } = organizationOf(payload);
+  const sub = payload.sub as string;
+  const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+  const frozenScopes = Object.freeze([...scopes]);
+  return Object.freeze({
+    status: 'authenticated',
+    isAuthenticated: true,
+    isGuest: false,
+    userId: sub,
+    guestId: undefined,
+    clientId,
+    payload: Object.freeze({ ...payload }),
+    claims,
+    organizationId,
+    isOrganizationToken,
+    token,
+    expiresAt: new Date((payload.exp as number) * 1000),
+    // LOGTO-FACTS: machine-to-machine tokens have sub === client_id.
+    isMachine: clientId !== undefined && clientId === sub,
+    scopes: frozenScopes,
+    hasScopes: (...required: string[]) => missingScopes(frozenScopes, required).length === 0,
+    hasOrganization: (id: string) => organizationId !== undefined && organizationId === id,
+  } satisfies AuthenticatedContext<TClaims>);
+}
+
+/**
+ * A guest context (`allowGuest: true`).
+ *
+ * @example
+ * ```ts
+ * guestContext({ guestId: crypto.randomUUID(), isNewGuest: true })
+ * ```
+ */
+export function guestContext(guest: { guestId: string; isNewGuest: boolean }, error?: AuthError): GuestContext {
+  return {
+    status: 'guest',
+    isAuthenticated: false,
+    isGuest: true,
+    userId: null,
+    guestId: guest.guestId,
+    isNewGuest: guest.isNewGuest,
+    payload: null,
+    scopes: none,
+    hasScopes: noScopes,
+    hasOrganization: noOrganization,
+    ...(error ? { error } : {}),
+  };
+}
+
+/**
+ * An anonymous context carrying why the caller is not authenticated.
+ *
+ * @example
+ * ```ts
+ * anonymousContext(new AuthError('missing_token', 'no access token was presented'))
+ * ```
+ */
+export function anonymousContext(error: AuthError): AnonymousContext {
+  return {
+    status: 'anonymous',
+    isAuthenticated: false,
+    isGuest: false,
+    userId: null,
+    guestId: undefined,
+    payload: null,
+    scopes: none,
+    hasScopes: noScopes,
+    hasOrganization: noOrganization,
+    error,
+  };
+}

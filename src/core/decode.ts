@@ -1,0 +1,67 @@
+import { base64url } from 'jose';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * Decode one base64url segment of a compact JWS into a JSON object, or
+ * `undefined` when it is not one. Refuses invalid UTF-8 and duplicate member
+ * names: RFC 7515 §5.2 step 4 lets a parser reject them, and two parsers that
+ * disagree on which duplicate wins are how claim-smuggling attacks work.
+ *
+ * @example
+ * ```ts
+ * decodeJSONSegment('eyJhbGciOiJFUzM4NCJ9') // { alg: 'ES384' }
+ * ```
+ */
+export function decodeJSONSegment(segment: string): Record<string, unknown> | undefined {
+  let text: string;
+  let value: unknown;
+  try {
+    text = utf8.decode(base64url.decode(segment));
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  return hasDuplicateKeys(text) ? undefined : (value as Record<string, unknown>);
+}
+
+/** Whether any object in already-valid JSON text names a member twice. */
+export function hasDuplicateKeys(json: string): boolean {
+  // One Set per open object, `null` per open array.
+  const stack: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22 /* " */) {
+      let j = i + 1;
+      let escaped = false;
+      while (j < json.length && json.charCodeAt(j) !== 0x22) {
+        if (json.charCodeAt(j) === 0x5c /* \ */) {
+          escaped = true;
+          j++;
+        }
+        j++;
+      }
+      const keys = stack[stack.length - 1];
+      if (expectKey && keys) {
+        const raw = json.slice(i + 1, j);
+        const key = escaped ? (JSON.parse(`"${raw}"`) as string) : raw;
+        if (keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = j;
+    } else if (c === 0x7b /* { */) {
+      stack.push(new Set());
+      expectKey = true;
+    } else if (c === 0x5b /* [ */) {
+      stack.push(null);
+    } else if (c === 0x7d /* } */ || c === 0x5d /* ] */) {
+      stack.pop();
+    } else if (c === 0x2c /* , */) {
+      expectKey = stack[stack.length - 1] != null;
+    }
+  }
+  return false;
+}

@@ -1,0 +1,21 @@
+export { createAuthKit, type AuthKit, type VerifiedToken } from './kit.js';
+export { verifyAuth, kitFor } from './verify-auth.js';
+export type { AuthContext, AuthenticatedContext, GuestContext, AnonymousContext } from './context.js';
+export {
+  AuthError,
+  AUTH_ERROR_TABLE,
+  describeAuthError,
+  isAuthError,
+  type AuthErrorCode,
+  type AuthErrorMeaning,
+  type AuthErrorOptions,
+  type AuthGraphQLCode,
+  type AuthTRPCCode,
+} from './errors.js';
+export { AuthKitOptionsError, SUPPORTED_ALGORITHMS, type AuthKitOptions, type ClaimsSchema, type NormalizedOptions, type TokenSource } from './options.js';
+export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions } from './cookie-header.js';
+export { toRequestView, type AuthInput, type NodeRequestLike, type PlainRequestLike, type RequestView } from './request.js';
+export { parseScopes, missingScopes, hasAnyScope } from './scopes.js';
+export { ORGANIZATION_AUDIENCE_PREFIX } from './claims.js';
+export type { JWKSStore } from './jwks.js';
+export type { Revocation, RevocationStore } from './revocation-store.js';

@@ -1,0 +1,121 @@
+import type { AuthContext, AuthenticatedContext } from './context.js';
+import type { AuthKitOptions, NormalizedOptions } from './options.js';
+import type { Revocation } from './revocation-store.js';
+import { anonymousContext, guestContext } from './build-context.js';
+import { checkCsrf } from './csrf.js';
+import { AuthError, isAuthError } from './errors.js';
+import { extractTokens } from './extract.js';
+import { resolveGuestId } from './guest.js';
+import { createJWKSStore, type JWKSStore } from './jwks.js';
+import { normalizeOptions } from './options.js';
+import { toRequestView, type AuthInput } from './request.js';
+import { createTokenVerifier } from './verifier.js';
+
+/** A verified access token: the authenticated context of it. */
+export type VerifiedToken<TClaims = Record<string, unknown>> = AuthenticatedContext<TClaims>;
+
+/**
+ * One configured verifier, reused for every request (its key set and token
+ * cache live here). Create it once at start-up.
+ *
+ * @example
+ * ```ts
+ * const kit = createAuthKit({ logtoUrl: 'https://tenant.logto.app', audience: 'https://api.example.com' })
+ * const auth = await kit.createAuthContext(request)
+ * ```
+ */
+export interface AuthKit<TClaims = Record<string, unknown>> {
+  /** The validated options, defaults filled in. */
+  readonly options: NormalizedOptions<TClaims>;
+  /** The key-set store (for health checks and tests: `fetchCount`). */
+  readonly jwks: JWKSStore;
+  /** Build the auth context of a request. Never rejects for an authentication failure. */
+  createAuthContext(input: AuthInput): Promise<AuthContext<TClaims>>;
+  /** Like `createAuthContext`, but rejects with the `AuthError` when the result is anonymous (the seed's contract). */
+  verifyAuth(input: AuthInput): Promise<AuthContext<TClaims>>;
+  /** Verify one token string; rejects with an `AuthError`. */
+  verifyToken(token: string): Promise<VerifiedToken<TClaims>>;
+  /** Refuse every token of `sub` issued before `before` (ms; default now). Needs the `revocation` option. */
+  revoke(revocation: { sub: string; before?: number }): Promise<void>;
+  /** Stop timers and subscriptions. */
+  close(): void;
+}
+
+const missing = (): AuthError => new AuthError('missing_token', 'no access token was presented');
+
+/**
+ * Create an auth kit. Options are validated here, once: a bad option throws a
+ * `TypeError` naming it.
+ *
+ * @example
+ * ```ts
+ * const kit = createAuthKit({ logtoUrl: process.env.LOGTO_URL!, audience: 'https://api.example.com', requiredScope: 'read:posts' })
+ * ```
+ */
+export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitOptions<TClaims>): AuthKit<TClaims> {
+  const options = normalizeOptions(input);
+  const jwks = createJWKSStore({
+    url: options.jwksUrl,
+    fetch: options.fetch,
+    now: options.now,
+    cacheTtl: options.jwksCacheTtl,
+    cooldown: options.jwksCooldown,
+    timeout: options.jwksTimeout,
+    staleTtl: options.jwksStaleTtl,
+    algorithms: options.algorithms,
+  });
+  const verifier = createTokenVerifier(options, jwks);
+  const { cache } = verifier;
+  const unsubscribers: (() => void)[] = [];
+  if (cache) {
+    unsubscribers.push(jwks.onKeysChanged((kids) => cache.retainKids(kids)));
+    const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before);
+    if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(onRevoked));
+  }
+
+  const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
+    const view = toRequestView(request);
+    const { candidates, malformed } = extractTokens(view, options);
+    let firstError: AuthError | undefined = malformed;
+    let outage: AuthError | undefined;
+    for (const { token, source } of candidates) {
+      try {
+        const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
+        if (csrfError) throw csrfError;
+        return await verifier.verify(token);
+      } catch (error) {
+        if (!isAuthError(error)) throw error;
+        firstError ??= error;
+        // An outage must not read as "your token is bad" (clients sign users out on that).
+        if (error.code === 'jwks_unavailable') outage ??= error;
+      }
+    }
+    const error = outage ?? firstError;
+    if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
+    return anonymousContext(error ?? missing());
+  };
+
+  return {
+    options,
+    jwks,
+    createAuthContext,
+    async verifyAuth(request) {
+      const auth = await createAuthContext(request);
+      if (auth.status === 'anonymous') throw auth.error;
+      return auth;
+    },
+    verifyToken: (token) => verifier.verify(token),
+    async revoke({ sub, before }) {
+      if (!options.revocation) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
+      if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
+      const revocation = { sub, before: before ?? options.now() };
+      await options.revocation.revoke(revocation);
+      cache?.dropSubject(revocation.sub, revocation.before);
+    },
+    close() {
+      for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+      cache?.clear();
+      jwks.close();
+    },
+  };
+}

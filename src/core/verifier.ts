@@ -1,0 +1,99 @@
+import { compactVerify } from 'jose';
+import type { AuthenticatedContext } from './context.js';
+import type { JWKSStore } from './jwks.js';
+import type { NormalizedOptions } from './options.js';
+import { authenticatedContext } from './build-context.js';
+import { checkStaticClaims, checkTimeClaims, type ClaimRules } from './claims.js';
+import { AuthError, isAuthError } from './errors.js';
+import { precheckToken } from './precheck.js';
+import { missingScopes, parseScopes } from './scopes.js';
+import { createTokenCache, type TokenCache } from './token-cache.js';
+
+/** Verifies one access token string; shared by every request of a kit. */
+export interface TokenVerifier<TClaims> {
+  /** Resolve the authenticated context of `token`, or reject with an {@link AuthError}. */
+  verify(token: string): Promise<AuthenticatedContext<TClaims>>;
+  /** The verified-token cache, when enabled. */
+  readonly cache: TokenCache<AuthenticatedContext<TClaims>> | undefined;
+}
+
+/**
+ * Build the token pipeline: cache → pre-check → key → signature → policy.
+ *
+ * @example
+ * ```ts
+ * const verifier = createTokenVerifier(normalizeOptions(options), createJWKSStore(...))
+ * const auth = await verifier.verify(token)
+ * ```
+ */
+export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>, jwks: JWKSStore): TokenVerifier<TClaims> {
+  const rules: ClaimRules = {
+    issuers: options.issuers,
+    audiences: options.audiences,
+    organizationTokens: options.organizationTokens,
+    clockTolerance: options.clockTolerance,
+    maxTokenAge: options.maxTokenAge,
+  };
+  const { now, revocation, requiredScopes, claims: schema } = options;
+  const cache = options.tokenCache ? createTokenCache<AuthenticatedContext<TClaims>>(options.tokenCache.maxEntries) : undefined;
+  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms };
+  const joseOptions = { algorithms: [...options.algorithms] };
+
+  const checkRevoked = async (sub: string, issuedAtMs: number): Promise<void> => {
+    if (!revocation) return;
+    const revokedAt = await revocation.getRevokedAt(sub);
+    if (revokedAt !== undefined && issuedAtMs < revokedAt) throw new AuthError('token_revoked', 'token was revoked (the user signed out)');
+  };
+
+  const checkScopes = (auth: AuthenticatedContext<TClaims>): AuthenticatedContext<TClaims> => {
+    const missing = missingScopes(auth.scopes, requiredScopes);
+    if (missing.length > 0) {
+      throw new AuthError('insufficient_scope', `token lacks required scope(s): ${missing.join(' ')}`, { requiredScopes });
+    }
+    return auth;
+  };
+
+  const verifyUncached = async (token: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
+    const { header, payload } = precheckToken(token, precheckOptions);
+    checkStaticClaims(payload, rules);
+    checkTimeClaims(payload, rules, nowMs);
+    const key = await jwks.getKey(header);
+    try {
+      await compactVerify(token, key, joseOptions);
+    } catch (error) {
+      // A bad signature never triggers a key refetch: that would let forged
+      // tokens amplify into requests to Logto.
+      throw new AuthError('invalid_token', 'token signature is invalid', { cause: error });
+    }
+    const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
+    await checkRevoked(payload.sub as string, issuedAtMs);
+    let claims: TClaims = payload as TClaims;
+    if (schema) {
+      const parsed = schema.safeParse(payload);
+      if (!parsed.success) throw new AuthError('invalid_claims', 'token claims do not match the expected schema', { cause: parsed.error });
+      claims = parsed.data;
+    }
+    const auth = authenticatedContext(token, payload, claims, parseScopes(payload.scope));
+    cache?.set(token, { value: auth, kid: header.kid, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    return auth;
+  };
+
+  return {
+    cache,
+    async verify(token) {
+      const nowMs = now();
+      try {
+        const hit = cache?.get(token, nowMs);
+        if (hit) {
+          checkTimeClaims(hit.value.payload, rules, nowMs);
+          await checkRevoked(hit.sub, hit.issuedAtMs);
+          return checkScopes(hit.value);
+        }
+        return checkScopes(await verifyUncached(token, nowMs));
+      } catch (error) {
+        if (isAuthError(error)) throw error;
+        throw new AuthError('invalid_token', 'token could not be verified', { cause: error });
+      }
+    },
+  };
+}

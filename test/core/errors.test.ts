@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { AUTH_ERROR_TABLE, AuthError, isAuthError, type AuthErrorCode } from '../../src/core/errors.js';
+
+describe('AuthError and the error table', () => {
+  it('missing_token has a challenge without an error code (RFC 6750 §3.1)', () => {
+    const e = new AuthError('missing_token', 'no access token was presented');
+    expect(e.status).toBe(401);
+    expect(e.wwwAuthenticate).toBe('Bearer realm="api"');
+  });
+  it('invalid_token carries error and an escaped description', () => {
+    const e = new AuthError('invalid_token', 'bad "quoted" \\ token\r\n');
+    expect(e.wwwAuthenticate).toBe('Bearer realm="api", error="invalid_token", error_description="bad \\"quoted\\" \\\\ token  "');
+  });
+  it('regression: seed answered a missing scope with 401 instead of 403', () => {
+    const e = new AuthError('insufficient_scope', 'token lacks required scope(s): write', { requiredScopes: ['read', 'write'] });
+    expect(e.status).toBe(403);
+    expect(e.wwwAuthenticate).toContain('error="insufficient_scope"');
+    expect(e.wwwAuthenticate).toContain('scope="read write"');
+    expect(e.meaning.trpc).toBe('FORBIDDEN');
+  });
+  it('an outage is 503 with no invalid_token challenge', () => {
+    const e = new AuthError('jwks_unavailable', 'the key set cannot be had', { cause: new Error('ECONNREFUSED') });
+    expect(e.status).toBe(503);
+    expect(e.wwwAuthenticate).toBeUndefined();
+    expect(e.meaning.graphql).toBe('SERVICE_UNAVAILABLE');
+    expect((e.cause as Error).message).toBe('ECONNREFUSED');
+  });
+  it('every code maps to a status, a tRPC code and a GraphQL code', () => {
+    for (const [code, m] of Object.entries(AUTH_ERROR_TABLE)) {
+      expect([401, 403, 503]).toContain(m.status);
+      expect(m.trpc).toBe(m.status === 401 ? 'UNAUTHORIZED' : m.status === 403 ? 'FORBIDDEN' : 'INTERNAL_SERVER_ERROR');
+      expect(m.graphql).toBe(m.status === 401 ? 'UNAUTHENTICATED' : m.status === 403 ? 'FORBIDDEN' : 'SERVICE_UNAVAILABLE');
+      expect(isAuthError(new AuthError(code as AuthErrorCode, 'x'))).toBe(true);
+    }
+    expect(isAuthError(new Error('x'))).toBe(false);
+  });
+});
