@@ -101,7 +101,7 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
 const DEFAULT_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const oneOrMany = (item: z.ZodString) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
+const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
 const duration = z.number().int('must be an integer').nonnegative('must not be negative');
 const positive = z.number().int('must be an integer').positive('must be positive');
 const algorithm = z.string().superRefine((alg, ctx) => {
@@ -148,6 +148,15 @@ const schema = z
     path: ['logtoUrl'],
   });
 
+// zod's own texts ("Invalid input") do not say what was expected; unions are the usual culprit.
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'invalid_union') {
+    const first = issue.errors.flat()[0];
+    return first && first.code !== 'invalid_type' ? first.message : 'has the wrong type';
+  }
+  return issue.message;
+}
+
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? [...v] : [v]);
 const trimSlash = (v: string): string => v.replace(/\/+$/, '');
 
@@ -171,7 +180,8 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = issue.path.length > 0 ? issue.path.join('.') : 'options';
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required' : issue.message;
+      const given = issue.path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
+      const message = given === undefined && issue.code !== 'custom' ? 'is required' : describeIssue(issue);
       return issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : `option "${name}" ${message}`;
     });
     throw new AuthKitOptionsError(`logto-authkit: ${problems.join('; ')}`);

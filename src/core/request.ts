@@ -152,7 +152,8 @@ export function toRequestView(input: AuthInput): RequestView {
     return found.join(lower === 'cookie' ? '; ' : ', ');
   };
 
-  const preParsed = isObject(request.cookies) ? request.cookies : undefined;
+  // A record of strings only: NextRequest's `cookies` is a RequestCookies map (with `get`), read from the header instead.
+  const preParsed = isObject(request.cookies) && !isHeadersLike(request.cookies) ? request.cookies : undefined;
   let parsed: Record<string, string | undefined> | undefined;
   const cookie = (name: string): string | undefined => {
     if (preParsed) {
@@ -167,7 +168,7 @@ export function toRequestView(input: AuthInput): RequestView {
         parsed = {};
       }
     }
-    // `parse` returns a prototype-less object, so `__proto__` and friends are plain misses.
+    // The type guard turns inherited names (`constructor`, `__proto__`) into misses.
     const value = parsed[name];
     return typeof value === 'string' ? value : undefined;
   };
