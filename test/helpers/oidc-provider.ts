@@ -1,0 +1,226 @@
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
+import type { JWK } from 'jose';
+import type { KoaContextWithOIDC, Provider } from 'oidc-provider';
+
+/** A real `oidc-provider` (the engine Logto is built on) configured like a Logto tenant, on 127.0.0.1. */
+export interface OidcStandIn {
+  /** `http://127.0.0.1:<port>`; `issuer` is `${logtoUrl}/oidc`. */
+  logtoUrl: string;
+  issuer: string;
+  jwksUrl: string;
+  port: number;
+  /** The registered API resource indicators. */
+  resources: string[];
+  /** The confidential machine-to-machine client (client_secret_basic, client_credentials). */
+  m2m: { clientId: string; clientSecret: string };
+  /** The public SPA client (authorization_code + PKCE S256, refresh_token, no secret). */
+  spa: { clientId: string };
+  /** POSTs `/oidc/token` with `client_credentials` as the m2m client and returns the access token; throws on an error answer. */
+  clientCredentialsToken(opts: { resource: string; scope?: string; organizationId?: string }): Promise<string>;
+  /** Puts a new ES384 key first (it signs from now on); older keys stay published. */
+  rotateKeys(): Promise<void>;
+  /** Failed back-channel logout deliveries (the provider only emits them as events, so a test would not notice otherwise). */
+  backchannelErrors: unknown[];
+  /** The current `Provider` instance (replaced by {@link OidcStandIn.rotateKeys}). */
+  provider: unknown;
+  close(): Promise<void>;
+}
+
+/** Options of {@link startOidcProvider}. */
+export interface OidcStandInOptions {
+  /** Resource indicator → space-separated scopes. @default DEFAULT_RESOURCES */
+  resources?: Record<string, string>;
+  /** Extra client metadata objects, registered after the m2m and SPA clients. */
+  clients?: object[];
+  /** @default 0 (a free port) */
+  port?: number;
+  /** The SPA client's `backchannel_logout_uri` (with `backchannel_logout_session_required`, so `sid` is sent). */
+  backchannelLogoutUri?: string;
+  /** The SPA client's `redirect_uris`. @default ['http://127.0.0.1:3000/callback'] */
+  redirectUris?: string[];
+  /** The SPA client's `post_logout_redirect_uris`. @default redirectUris */
+  postLogoutRedirectUris?: string[];
+}
+
+export const DEFAULT_RESOURCES: Record<string, string> = {
+  'https://api.example.test': 'read:posts write:posts admin',
+  'https://other.example.test': 'read:other',
+};
+const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512'];
+const DAY = 86_400;
+// Known, deliberate warnings: v9 wants Node 22 but runs on 20 (LOGTO-FACTS); the
+// in-memory adapter and dev sign-in pages are exactly what a test tenant uses.
+const EXPECTED_WARNINGS = /Unsupported runtime|in-memory adapter is used|devInteractions is enabled/;
+
+/** Runs `fn` with oidc-provider's expected warnings muted; any other console.warn still prints. */
+async function quietly<T>(fn: () => T | Promise<T>): Promise<T> {
+  const warn = console.warn;
+  console.warn = (...args: unknown[]) => {
+    if (!EXPECTED_WARNINGS.test(String(args[0]))) warn(...args);
+  };
+  try {
+    return await fn();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+async function es384Key(): Promise<JWK> {
+  const { privateKey } = await generateKeyPair('ES384', { extractable: true });
+  const jwk = await exportJWK(privateKey);
+  // Logto's kid is the RFC 7638 thumbprint; EC keys carry alg.
+  return { ...jwk, kid: await calculateJwkThumbprint(jwk), alg: 'ES384', use: 'sig' };
+}
+
+/**
+ * Starts the stand-in tenant (see LOGTO-FACTS "A faithful local stand-in").
+ *
+ * @example
+ * ```ts
+ * const op = await startOidcProvider();
+ * const token = await op.clientCredentialsToken({ resource: 'https://api.example.test', scope: 'read:posts' });
+ * await op.close();
+ * ```
+ */
+export async function startOidcProvider(opts: OidcStandInOptions = {}): Promise<OidcStandIn> {
+  const resources = opts.resources ?? DEFAULT_RESOURCES;
+  const m2m = { clientId: 'm2m-app', clientSecret: `m2m-secret-${randomBytes(16).toString('hex')}` };
+  const spa = { clientId: 'spa-app' };
+  const redirectUris = opts.redirectUris ?? ['http://127.0.0.1:3000/callback'];
+  // Fixed across rotations so sessions and interactions survive a new Provider.
+  const cookieKeys = [randomBytes(32).toString('hex')];
+  let keys = [await es384Key()];
+  let provider: Provider | undefined;
+  let handle: ((req: IncomingMessage, res: ServerResponse) => Promise<void>) | undefined;
+
+  const server = createServer((req, res) => {
+    const url = req.url ?? '/';
+    if (!handle || !(url === '/oidc' || url.startsWith('/oidc/') || url.startsWith('/oidc?'))) {
+      res.writeHead(404).end();
+      return;
+    }
+    // Mounted like connect's app.use('/oidc', …): the provider derives its mount path from originalUrl.
+    Object.assign(req, { originalUrl: url });
+    req.url = url.slice('/oidc'.length) || '/';
+    void handle(req, res);
+  });
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(opts.port ?? 0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const logtoUrl = `http://127.0.0.1:${port}`;
+  const issuer = `${logtoUrl}/oidc`;
+
+  const clients = [
+    { client_id: m2m.clientId, client_secret: m2m.clientSecret, grant_types: ['client_credentials'], response_types: [], redirect_uris: [] },
+    {
+      client_id: spa.clientId,
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: opts.postLogoutRedirectUris ?? redirectUris,
+      ...(opts.backchannelLogoutUri ? { backchannel_logout_uri: opts.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
+    },
+    ...(opts.clients ?? []),
+  ];
+
+  const { default: OidcProvider, errors } = await quietly(() => import('oidc-provider'));
+  const build = (): Provider =>
+    // Copies: the provider consumes its configuration, and a rotation reuses it.
+    new OidcProvider(issuer, {
+      clients: structuredClone(clients),
+      jwks: { keys: structuredClone(keys) },
+      cookies: { keys: cookieKeys },
+      findAccount: (_ctx: unknown, sub: string) => ({
+        accountId: sub,
+        claims: () => ({ sub, name: `User ${sub}`, username: sub, email: `${sub}@example.test`, email_verified: true }),
+      }),
+      // Logto's defaults: 1 h tokens, 14-day sessions, 180-day grants; explicit, so no "default ttl" notices.
+      ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 3600, IdToken: 3600, Interaction: 3600, RefreshToken: 14 * DAY, Session: 14 * DAY, Grant: 180 * DAY },
+      claims: { openid: ['sub'], profile: ['name', 'username'], email: ['email', 'email_verified'] },
+      features: {
+        devInteractions: { enabled: true },
+        clientCredentials: { enabled: true },
+        backchannelLogout: { enabled: true },
+        rpInitiatedLogout: { enabled: true },
+        resourceIndicators: {
+          enabled: true,
+          // Logto issues an opaque token when no resource is asked for, never a default audience.
+          defaultResource: () => undefined,
+          useGrantedResource: () => true,
+          getResourceServerInfo: (_ctx: unknown, indicator: string) => {
+            const scope = resources[indicator];
+            if (scope === undefined) throw new errors.InvalidTarget();
+            return { scope, accessTokenTTL: 3600, accessTokenFormat: 'jwt', jwt: { sign: { alg: 'ES384' } } };
+          },
+        },
+      },
+      // v9's default idTokenSigningAlgValues omits ES384, Logto's default key.
+      enabledJWA: { idTokenSigningAlgValues: ALGORITHMS },
+      clientDefaults: { id_token_signed_response_alg: 'ES384' },
+      // As Logto does for SPAs: browser calls to the token endpoint are allowed from the redirect URIs' origins.
+      clientBasedCORS: (_ctx: unknown, origin: string, client: { redirectUris?: string[] }) =>
+        (client.redirectUris ?? []).some((uri) => new URL(uri).origin === origin),
+      extraParams: ['organization_id'],
+      // The token endpoint drops unknown parameters from ctx.oidc.params, so read the raw body:
+      // Logto adds organization_id to API tokens requested with a resource and an organization.
+      extraTokenClaims: (ctx: KoaContextWithOIDC | undefined) => {
+        const organizationId = ctx?.oidc.body?.organization_id ?? ctx?.oidc.params?.organization_id;
+        return typeof organizationId === 'string' ? { organization_id: organizationId } : undefined;
+      },
+      // The provider's SSRF guard refuses loopback; back-channel logout here POSTs to 127.0.0.1.
+      fetch: (url: string | URL, init: RequestInit & { dispatcher?: unknown }) => {
+        const { dispatcher: _ssrfGuard, ...rest } = init;
+        return globalThis.fetch(url, rest);
+      },
+    });
+
+  const backchannelErrors: unknown[] = [];
+  const install = async (): Promise<void> => {
+    provider = await quietly(build);
+    provider.on('backchannel.error', (_ctx, error) => backchannelErrors.push(error));
+    handle = provider.callback();
+  };
+  await install();
+
+  return {
+    logtoUrl,
+    issuer,
+    jwksUrl: `${issuer}/jwks`,
+    port,
+    resources: Object.keys(resources),
+    m2m,
+    spa,
+    backchannelErrors,
+    get provider() {
+      return provider;
+    },
+    async clientCredentialsToken({ resource, scope, organizationId }) {
+      const body = new URLSearchParams({ grant_type: 'client_credentials', resource });
+      if (scope !== undefined) body.set('scope', scope);
+      if (organizationId !== undefined) body.set('organization_id', organizationId);
+      const response = await fetch(`${issuer}/token`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${Buffer.from(`${m2m.clientId}:${m2m.clientSecret}`).toString('base64')}` },
+        body,
+      });
+      const json = (await response.json()) as { access_token?: unknown; error?: unknown; error_description?: unknown };
+      if (!response.ok || typeof json.access_token !== 'string') {
+        throw new Error(`client_credentials failed: ${response.status} ${String(json.error)} ${String(json.error_description)}`);
+      }
+      return json.access_token;
+    },
+    async rotateKeys() {
+      keys = [await es384Key(), ...keys];
+      await install();
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
