@@ -6,6 +6,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     'testing/index': 'src/testing/index.ts',
+    'trpc/index': 'src/trpc/index.ts',
+    'graphql/index': 'src/graphql/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,
