@@ -1,0 +1,47 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+// Checks the published shape: every subpath export has ESM and CJS builds with
+// type declarations that resolve under every TypeScript module mode.
+const root = new URL('..', import.meta.url);
+const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, unknown> };
+
+beforeAll(() => {
+  if (!existsSync(new URL('dist/index.js', root))) run('npm', ['run', 'build']);
+}, 120_000);
+
+describe('package', () => {
+  it('every subpath export points at files that exist', () => {
+    for (const [subpath, target] of Object.entries(pkg.exports)) {
+      if (typeof target === 'string') continue;
+      const conditions = target as Record<string, Record<string, string>>;
+      for (const mode of ['import', 'require']) {
+        for (const file of Object.values(conditions[mode] ?? {})) expect(existsSync(new URL(file, root)), `${subpath} ${file}`).toBe(true);
+      }
+    }
+  });
+
+  it('passes publint', () => {
+    const out = run('npx', ['publint', '--strict']);
+    expect(out).not.toMatch(/error|warning/i);
+  }, 60_000);
+
+  it('passes @arethetypeswrong/cli for every entry', () => {
+    // Exit code 0 means no problem was found in any resolution mode.
+    const out = run('npx', ['attw', '--pack', '.', '--format', 'table-flipped']);
+    expect(out).toContain('No problems found');
+  }, 120_000);
+
+  it.each([
+    ['./dist/index.cjs', ['@trpc', 'graphql']],
+    ['./dist/trpc/index.cjs', ['graphql']],
+    ['./dist/graphql/index.cjs', ['@trpc']],
+  ])('%s loads no other framework', (entry, forbidden) => {
+    const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
+    const loaded = JSON.parse(run('node', ['-e', script])) as string[];
+    expect(loaded.length).toBeGreaterThan(1);
+    for (const name of forbidden) expect(loaded.filter((file) => file.includes(`/node_modules/${name}`))).toEqual([]);
+  });
+});
