@@ -1,0 +1,98 @@
+/**
+ * Finds the access tokens a request presents, in the configured order. Nothing
+ * here judges a token: it only says where each one came from.
+ */
+import { AuthError } from './errors.js';
+import type { TokenSource } from './options.js';
+import type { RequestView } from './request.js';
+
+/** One token a request presented. */
+export interface TokenCandidate {
+  token: string;
+  /** `'cookie'` tokens are subject to CSRF checks; `'header'` ones were set by code, not a browser. */
+  source: TokenSource;
+}
+
+/** What {@link extractTokens} found. */
+export interface ExtractResult {
+  /** Tokens in `tokenSources` order, an identical token only once. */
+  candidates: TokenCandidate[];
+  /**
+   * Set when an `Authorization` header was present but malformed (two
+   * `Authorization` headers, `Bearer` without a token, `Bearer a b`). Other
+   * candidates are still listed; the caller decides what wins.
+   */
+  malformed?: AuthError;
+}
+
+/** Options of {@link extractTokens}: the matching fields of `NormalizedOptions`. */
+export interface ExtractOptions {
+  /** @default 'logto_authtoken' (set by `normalizeOptions`) */
+  cookieName: string;
+  /** @default ['cookie', 'header'] (set by `normalizeOptions`) */
+  tokenSources: readonly TokenSource[];
+}
+
+// RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; the scheme is
+// case-insensitive (RFC 7235 §2.1).
+const BEARER_SCHEME = /^bearer$/i;
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
+
+const malformed = (): AuthError => new AuthError('invalid_token', 'the Authorization header is malformed');
+
+type HeaderResult = { token: string } | { error: AuthError } | undefined;
+
+function fromAuthorization(view: RequestView): HeaderResult {
+  if (view.headerCount('authorization') > 1) return { error: malformed() };
+  // RFC 9110 §5.5: surrounding whitespace is not part of a field value.
+  const value = view.header('authorization')?.trim();
+  // An empty header carries no credentials: the same as no header.
+  if (value === undefined || value === '') return undefined;
+  const space = value.indexOf(' ');
+  const scheme = space === -1 ? value : value.slice(0, space);
+  // Another scheme (Basic, DPoP, ...) is someone else's business, not an error of ours.
+  if (!BEARER_SCHEME.test(scheme)) return undefined;
+  const token = space === -1 ? '' : value.slice(space + 1).replace(/^ +/, '');
+  return B64TOKEN.test(token) ? { token } : { error: malformed() };
+}
+
+// RFC 6265 §4.1.1: cookie-value = *cookie-octet / ( DQUOTE *cookie-octet DQUOTE ).
+const unquote = (value: string): string =>
+  value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
+
+/**
+ * List the tokens a request presents: the `cookieName` cookie and/or an
+ * `Authorization: Bearer` header, in `tokenSources` order. A raw token string
+ * given as input is one `'header'` candidate (code sent it, not a browser).
+ *
+ * @example
+ * ```ts
+ * const { candidates, malformed } = extractTokens(toRequestView(request), {
+ *   cookieName: 'logto_authtoken',
+ *   tokenSources: ['cookie', 'header'],
+ * })
+ * ```
+ */
+export function extractTokens(view: RequestView, options: ExtractOptions): ExtractResult {
+  if (view.rawToken !== undefined) {
+    return { candidates: view.rawToken === '' ? [] : [{ token: view.rawToken, source: 'header' }] };
+  }
+  const candidates: TokenCandidate[] = [];
+  let error: AuthError | undefined;
+  const add = (candidate: TokenCandidate): void => {
+    if (!candidates.some((c) => c.token === candidate.token)) candidates.push(candidate);
+  };
+  for (const source of options.tokenSources) {
+    if (source === 'cookie') {
+      const value = view.cookie(options.cookieName);
+      const token = value === undefined ? '' : unquote(value);
+      if (token !== '') add({ token, source });
+    } else {
+      const found = fromAuthorization(view);
+      if (found === undefined) continue;
+      if ('error' in found) error = found.error;
+      else add({ token: found.token, source });
+    }
+  }
+  return error === undefined ? { candidates } : { candidates, malformed: error };
+}
