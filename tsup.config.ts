@@ -1,13 +1,14 @@
+import { existsSync } from 'node:fs';
 import { defineConfig } from 'tsup';
 
 // One entry per subpath export; each adapter is its own entry so that importing
 // one never loads another's framework.
+const subpaths = ['testing', 'trpc', 'graphql', 'express', 'next', 'redis'];
+
 export default defineConfig({
   entry: {
     index: 'src/index.ts',
-    'testing/index': 'src/testing/index.ts',
-    'trpc/index': 'src/trpc/index.ts',
-    'graphql/index': 'src/graphql/index.ts',
+    ...Object.fromEntries(subpaths.filter((name) => existsSync(`src/${name}/index.ts`)).map((name) => [`${name}/index`, `src/${name}/index.ts`])),
   },
   format: ['esm', 'cjs'],
   dts: true,
