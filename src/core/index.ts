@@ -21,3 +21,4 @@ export type { JWKSStore } from './jwks.js';
 export type { Revocation, RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, type AuthRequirement } from './authorize.js';
 export { definePolicy, type Policy } from './policies.js';
+export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';

@@ -1,0 +1,37 @@
+import type { AuthError } from './errors.js';
+
+/** A JSON error answer, ready for any HTTP framework. */
+export interface AuthErrorResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: { error: string; error_description: string };
+}
+
+/**
+ * The HTTP answer for an auth failure: status and `WWW-Authenticate` from the
+ * error table, `Cache-Control: no-store` (RFC 6750 §3 responses must not be cached).
+ *
+ * @example
+ * ```ts
+ * const { status, headers, body } = authErrorResponse(error)
+ * res.status(status).set(headers).json(body)
+ * ```
+ */
+export function authErrorResponse(error: AuthError): AuthErrorResponse {
+  const headers: Record<string, string> = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
+  if (error.wwwAuthenticate) headers['www-authenticate'] = error.wwwAuthenticate;
+  return { status: error.status, headers, body: { error: error.code, error_description: error.message } };
+}
+
+/**
+ * The same answer as a Fetch `Response` (Next.js, Yoga, edge runtimes).
+ *
+ * @example
+ * ```ts
+ * if (auth.status === 'anonymous') return authErrorToResponse(auth.error)
+ * ```
+ */
+export function authErrorToResponse(error: AuthError): Response {
+  const { status, headers, body } = authErrorResponse(error);
+  return new Response(JSON.stringify(body), { status, headers });
+}
