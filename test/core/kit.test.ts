@@ -2,13 +2,14 @@ import { SignJWT, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import { AuthError } from '../../src/core/errors.js';
+import type { AuthKitOptions } from '../../src/core/options.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 import { startServer, type ControlledServer } from '../helpers/serve-json.js';
 
 let issuer: TestIssuer;
 const kits: AuthKit<unknown>[] = [];
-const makeKit = (extra: Partial<Parameters<typeof createAuthKit>[0]> = {}) => {
-  const kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience, ...extra });
+const makeKit = <T = Record<string, unknown>>(extra: Partial<AuthKitOptions<T>> = {}): AuthKit<T> => {
+  const kit = createAuthKit<T>({ logtoUrl: issuer.logtoUrl, audience: issuer.audience, ...extra });
   kits.push(kit as AuthKit<unknown>);
   return kit;
 };
