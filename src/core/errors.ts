@@ -19,7 +19,8 @@ export type AuthErrorCode =
   | 'csrf_rejected'
   | 'guest_not_allowed'
   | 'organization_mismatch'
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  | 'revocation_unavailable';
 
 /** tRPC error codes the table maps to (a subset of `TRPC_ERROR_CODE_KEY`). */
 export type AuthTRPCCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR';
@@ -68,6 +69,8 @@ export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>>
   csrf_rejected: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   organization_mismatch: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   jwks_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
+  // The revocation store cannot answer (e.g. Redis down with onStoreError 'deny'): an outage, not a bad token.
+  revocation_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
 });
 
 /** Options of the {@link AuthError} constructor. */

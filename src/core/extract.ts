@@ -48,11 +48,10 @@ function fromAuthorization(view: RequestView): HeaderResult {
   const value = view.header('authorization')?.trim();
   // An empty header carries no credentials: the same as no header.
   if (value === undefined || value === '') return undefined;
-  const space = value.indexOf(' ');
-  const scheme = space === -1 ? value : value.slice(0, space);
+  const scheme = value.split(/[ \t]/, 1)[0] ?? '';
   // Another scheme (Basic, DPoP, ...) is someone else's business, not an error of ours.
   if (!BEARER_SCHEME.test(scheme)) return undefined;
-  const token = space === -1 ? '' : value.slice(space + 1).replace(/^ +/, '');
+  const token = /^ +(.*)$/s.exec(value.slice(scheme.length))?.[1] ?? '';
   return B64TOKEN.test(token) ? { token } : { error: malformed() };
 }
 

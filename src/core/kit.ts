@@ -76,7 +76,9 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
-    let firstError: AuthError | undefined = malformed;
+    // The reported error is the first presented token's, in tokenSources order.
+    const headerFirst = options.tokenSources[0] === 'header';
+    let firstError: AuthError | undefined = headerFirst ? malformed : undefined;
     let outage: AuthError | undefined;
     for (const { token, source } of candidates) {
       try {
@@ -87,10 +89,10 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
         if (!isAuthError(error)) throw error;
         firstError ??= error;
         // An outage must not read as "your token is bad" (clients sign users out on that).
-        if (error.code === 'jwks_unavailable') outage ??= error;
+        if (error.status === 503) outage ??= error;
       }
     }
-    const error = outage ?? firstError;
+    const error = outage ?? firstError ?? malformed;
     if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
     return anonymousContext(error ?? missing());
   };

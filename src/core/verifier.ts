@@ -41,7 +41,16 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
 
   const checkRevoked = async (sub: string, issuedAtMs: number): Promise<void> => {
     if (!revocation) return;
-    const revokedAt = await revocation.getRevokedAt(sub);
+    let revokedAt: number | undefined;
+    try {
+      const answer = revocation.getRevokedAt(sub);
+      // Stores with a local mirror answer synchronously: no microtask on the hot path.
+      revokedAt = answer instanceof Promise ? await answer : answer;
+    } catch (error) {
+      // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
+      if (isAuthError(error)) throw error;
+      throw new AuthError('revocation_unavailable', 'the revocation store cannot be reached', { cause: error });
+    }
     if (revokedAt !== undefined && issuedAtMs < revokedAt) throw new AuthError('token_revoked', 'token was revoked (the user signed out)');
   };
 
