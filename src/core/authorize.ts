@@ -8,8 +8,15 @@ export interface AuthRequirement {
   scopes?: readonly string[];
   /** At least one of these scopes. @default [] */
   anyScopes?: readonly string[];
-  /** Let guests through (when they need no scopes). @default false */
+  /** Let guests through (when they need no scopes and no organization). @default false */
   allowGuest?: boolean;
+  /**
+   * The organization the operation addresses (from the URL, input or
+   * arguments). The token must be bound to it: `organization_id`, or an
+   * organization token's audience. A client-sent id alone proves nothing.
+   * @default undefined (no organization check)
+   */
+  organization?: string;
 }
 
 /**
@@ -28,11 +35,36 @@ export function authorize(auth: AuthContext<unknown>, requirement: AuthRequireme
   const anyScopes = requirement.anyScopes ?? [];
   if (auth.status === 'anonymous') return auth.error;
   if (auth.status === 'guest') {
-    if (requirement.allowGuest && scopes.length === 0 && anyScopes.length === 0) return undefined;
+    if (requirement.allowGuest && scopes.length === 0 && anyScopes.length === 0 && requirement.organization === undefined) return undefined;
     // A refused token explains itself better than "guests are not allowed".
     return auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this operation');
   }
+  if (requirement.organization !== undefined) {
+    const error = organizationError(auth, requirement.organization);
+    if (error) return error;
+  }
   return scopeError(auth, scopes, anyScopes);
+}
+
+/**
+ * The `organization_mismatch` error when `auth` is not bound to `organizationId`.
+ *
+ * @example
+ * ```ts
+ * organizationError(auth, req.params.orgId) // AuthError 403, or undefined
+ * ```
+ */
+export function organizationError(auth: AuthenticatedContext<unknown>, organizationId: unknown): AuthError | undefined {
+  if (typeof organizationId !== 'string' || organizationId === '') {
+    return new AuthError('organization_mismatch', 'the addressed organization id is missing or empty');
+  }
+  if (auth.organizationId === undefined) {
+    return new AuthError('organization_mismatch', 'token is not bound to an organization; request one with organization_id');
+  }
+  if (auth.organizationId !== organizationId) {
+    return new AuthError('organization_mismatch', 'token belongs to another organization');
+  }
+  return undefined;
 }
 
 /**
