@@ -19,6 +19,7 @@ export type AuthErrorCode =
   | 'csrf_rejected'
   | 'guest_not_allowed'
   | 'organization_mismatch'
+  | 'policy_denied'
   | 'jwks_unavailable'
   | 'revocation_unavailable';
 
@@ -67,6 +68,7 @@ export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>>
   token_revoked: unauthenticated('invalid_token'),
   insufficient_scope: { status: 403, bearerError: 'insufficient_scope', challenge: true, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   csrf_rejected: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
+  policy_denied: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   organization_mismatch: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   jwks_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
   // The revocation store cannot answer (e.g. Redis down with onStoreError 'deny'): an outage, not a bad token.

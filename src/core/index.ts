@@ -20,5 +20,5 @@ export { ORGANIZATION_AUDIENCE_PREFIX } from './claims.js';
 export type { JWKSStore } from './jwks.js';
 export type { Revocation, RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';
-export { definePolicy, type Policy } from './policies.js';
+export { definePolicy, policyError, type Policy } from './policies.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';

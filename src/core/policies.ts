@@ -1,4 +1,5 @@
 import type { AuthenticatedContext } from './context.js';
+import { AuthError } from './errors.js';
 
 /** A named authorization rule, shared by tRPC `requireAuth({ policy })` and GraphQL `@auth(policy:)`. */
 export interface Policy<TCtx = unknown, TArgs = unknown> {
@@ -46,4 +47,16 @@ export function definePolicy<TCtx = unknown, TArgs = unknown>(name: string, rule
       return result;
     },
   };
+}
+
+/**
+ * Run `policy` and return the `policy_denied` error (403) when it refuses.
+ *
+ * @example
+ * ```ts
+ * const error = await policyError(isOwner, auth, ctx, { id })
+ * ```
+ */
+export async function policyError<TCtx, TArgs>(policy: Policy<TCtx, TArgs>, auth: AuthenticatedContext<unknown>, ctx: TCtx, args: TArgs): Promise<AuthError | undefined> {
+  return (await policy.check(auth, ctx, args)) ? undefined : new AuthError('policy_denied', `denied by policy "${policy.name}"`);
 }

@@ -1,0 +1,94 @@
+import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
+import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
+import { adjustHTTPStatus } from './result-status.js';
+import { endAtExpiry } from './subscription-expiry.js';
+import { createWSAuthContext, isWebSocketContext } from './ws-credentials.js';
+
+/** Options of {@link useLogtoAuth}. */
+export interface LogtoAuthPluginOptions {
+  /** Who may run `__schema` / `__type` queries. `'authenticated'` refuses them to guests and anonymous callers with a 401. @default 'public' */
+  introspection?: 'public' | 'authenticated';
+  /** Called once per refused field (for audit logs). A throwing listener is ignored. */
+  onDeny?: (event: DenyEvent) => void;
+}
+
+/** What `useLogtoAuth` adds to the Yoga context. */
+export interface LogtoAuthContext<TClaims = Record<string, unknown>> {
+  auth: AuthContext<TClaims>;
+}
+
+// Type-only use of graphql-yoga: the directive alone must work without Yoga installed.
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+
+// Root fields, through fragments (`{ ...F } fragment F on Query { __schema { … } }` must not slip by).
+function usesIntrospection(document: DocumentNode): boolean {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
+  const seen = new Set<string>();
+  const inSet = (set: SelectionSetNode): boolean =>
+    set.selections.some((selection) => {
+      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
+      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
+      const name = selection.name.value;
+      const fragment = fragments.get(name);
+      if (!fragment || seen.has(name)) return false;
+      seen.add(name);
+      return inSet(fragment);
+    });
+  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && inSet(definition.selectionSet));
+}
+
+/**
+ * The Yoga plugin: puts `auth` (an `AuthContext`, never a rejection) on the
+ * context of every HTTP, SSE and graphql-ws operation; for graphql-ws the token
+ * comes from `connectionParams`, read anew at each `subscribe`. It also gives
+ * refusals their HTTP meaning (every root field refused → 401/403/503 with
+ * `WWW-Authenticate`; partly refused → 200 with errors) and ends subscription
+ * streams when their token expires.
+ *
+ * @example
+ * ```ts
+ * const yoga = createYoga({ schema, plugins: [useLogtoAuth(kit, { onDeny: (e) => log.warn(e) })] })
+ * ```
+ */
+export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TClaims>, options: LogtoAuthPluginOptions = {}): Plugin<LogtoAuthContext<TClaims>> {
+  const introspection = options.introspection ?? 'public';
+  if (introspection !== 'public' && introspection !== 'authenticated') {
+    throw new TypeError(`logto-authkit: useLogtoAuth option "introspection" must be 'public' or 'authenticated', got ${JSON.stringify(introspection)}`);
+  }
+  if (options.onDeny !== undefined && typeof options.onDeny !== 'function') throw new TypeError('logto-authkit: useLogtoAuth option "onDeny" must be a function');
+  const denyEntry = options.onDeny ? denyListenerEntry(options.onDeny) : {};
+
+  return {
+    async onContextBuilding({ context, extendContext }) {
+      const initial: Record<string, unknown> = context;
+      const auth = isWebSocketContext(initial)
+        ? await createWSAuthContext(kit, initial.connectionParams, (initial.extra as { request?: unknown } | undefined)?.request ?? initial.req)
+        : await kit.createAuthContext(context.request);
+      extendContext({ auth, ...denyEntry });
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      if (introspection === 'public' || !usesIntrospection(args.document)) return;
+      const auth = args.contextValue.auth;
+      if (auth.status === 'authenticated') return;
+      const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
+      setResultAndStopExecution({ errors: [toGraphQLError(error, auth)] });
+    },
+    onSubscribe({ args }) {
+      const auth = args.contextValue.auth;
+      if (auth.status !== 'authenticated') return;
+      return {
+        onSubscribeResult({ result, setResult }) {
+          if (isAsyncIterable(result)) setResult(endAtExpiry(result, auth.expiresAt.getTime(), kit.options.now));
+        },
+      };
+    },
+    onResultProcess({ result, setResult }) {
+      if (isAsyncIterable(result)) return;
+      setResult(Array.isArray(result) ? result.map((item) => adjustHTTPStatus(item)) : adjustHTTPStatus(result));
+    },
+  };
+}

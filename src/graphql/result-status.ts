@@ -1,0 +1,51 @@
+import { GraphQLError, type ExecutionResult } from 'graphql';
+import { findAuthGraphQLError, type AuthGraphQLError } from './errors.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Every requested root field was refused (and nothing else went wrong). */
+function allDenied(result: ExecutionResult, denials: readonly (AuthGraphQLError | undefined)[]): boolean {
+  if (denials.some((denial) => denial === undefined)) return false;
+  if (result.data === null || result.data === undefined) return true;
+  const deniedRoots = new Set(denials.map((denial) => denial?.path?.[0]));
+  return Object.entries(result.data).every(([key, value]) => value === null && deniedRoots.has(key));
+}
+
+function withoutStatus(error: GraphQLError): GraphQLError {
+  const { http: _http, ...extensions } = error.extensions;
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    path: error.path ?? null,
+    originalError: error.originalError ?? null,
+    extensions,
+  });
+}
+
+/**
+ * Give an HTTP result the status the GraphQL-over-HTTP rules call for:
+ * when every root field was refused, 401/403/503 (the highest, as Yoga ranks
+ * them) with the RFC 6750 challenge; when some field succeeded, 200 — so the
+ * refused fields' own `http.status` is dropped, else Yoga would answer 401 for
+ * a response that carries data. Results without refusals are returned as they are.
+ *
+ * @example
+ * ```ts
+ * onResultProcess: ({ result, setResult }) => { if (!isAsyncIterable(result)) setResult(adjustHTTPStatus(result)) }
+ * ```
+ */
+export function adjustHTTPStatus(result: ExecutionResult): ExecutionResult {
+  const errors = result.errors ?? [];
+  const denials = errors.map(findAuthGraphQLError);
+  if (!denials.some(Boolean)) return result;
+  if (allDenied(result, denials)) {
+    let worst: AuthGraphQLError | undefined;
+    for (const denial of denials) if (denial && (!worst || denial.authError.status > worst.authError.status)) worst = denial;
+    if (!worst) return result;
+    const challenge = worst.authError.wwwAuthenticate;
+    const extensions = isObject(result.extensions) ? result.extensions : {};
+    return { ...result, extensions: { ...extensions, http: { status: worst.authError.status, headers: challenge ? { 'WWW-Authenticate': challenge } : {} } } };
+  }
+  return { ...result, errors: errors.map((error, i) => (denials[i] ? withoutStatus(error) : error)) };
+}
