@@ -1,0 +1,115 @@
+/**
+ * `createContext` for every tRPC adapter: read the request whatever its shape
+ * and return `{ auth }`. Never throws for an auth failure: a throwing
+ * `createContext` fails every procedure of the request (public ones too) and
+ * makes a WebSocket client reconnect in a loop.
+ */
+import { AuthError, buildGuestCookieHeader, type AuthContext, type AuthInput, type AuthKit, type NodeRequestLike } from 'logto-authkit';
+import { registerClock } from './subscriptions.js';
+
+/** The context `createTRPCContext` builds: pass its type to `initTRPC.context<…>()`. */
+export interface TRPCAuthContext<TClaims = Record<string, unknown>> {
+  auth: AuthContext<TClaims>;
+}
+
+/**
+ * What any tRPC adapter hands `createContext`: `req` (a Fetch `Request`, a Node
+ * `IncomingMessage`, Express/Fastify/Next.js requests), `event` (AWS Lambda),
+ * `res` or `resHeaders`, and `info.connectionParams` (WebSocket, SSE).
+ */
+export interface TRPCContextInput {
+  req?: unknown;
+  event?: unknown;
+  res?: unknown;
+  resHeaders?: unknown;
+  info?: { connectionParams?: unknown } | undefined;
+}
+
+/** Options of {@link createTRPCContext}. */
+export interface CreateTRPCContextOptions {
+  /** Set the guest cookie when a new guest id was made (`allowGuest`), where the adapter lets headers be set. @default true */
+  guestCookie?: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function headerOf(req: Record<string, unknown>, name: string): unknown {
+  const headers = req.headers;
+  if (headers instanceof Headers) return headers.get(name);
+  return isObject(headers) ? headers[name] : undefined;
+}
+
+/** The request as the core reads it, or `undefined` when the adapter gave none. */
+function requestInput(opts: TRPCContextInput): AuthInput | undefined {
+  const req = opts.req ?? opts.event;
+  if (req instanceof Request) return req;
+  if (!isObject(req) || !isObject(req.headers)) return undefined;
+  const upgrade = headerOf(req, 'upgrade');
+  if (typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket') {
+    // RFC 6455 §10.2: browsers let any page open a WebSocket with the user's
+    // cookies and CORS does not apply; the handshake is a GET, so it is judged
+    // as a state-changing request, which makes the core check its Origin.
+    const node = req as unknown as NodeRequestLike;
+    return { headers: node.headers, rawHeaders: node.rawHeaders, url: node.url, socket: node.socket, method: 'POST' };
+  }
+  return req as unknown as AuthInput;
+}
+
+/** A context refused for a malformed `connectionParams`, guest or anonymous as the kit is configured. */
+async function refused<TClaims>(kit: AuthKit<TClaims>, message: string): Promise<AuthContext<TClaims>> {
+  const base = await kit.createAuthContext('');
+  const error = new AuthError('invalid_token', message);
+  return base.status === 'guest' ? { ...base, error } : base.status === 'anonymous' ? { ...base, error } : base;
+}
+
+function isSecure(req: unknown): boolean {
+  if (req instanceof Request) return req.url.startsWith('https:');
+  return isObject(req) && isObject(req.socket) && req.socket.encrypted === true;
+}
+
+function setCookie(opts: TRPCContextInput, value: string): void {
+  if (opts.resHeaders instanceof Headers) return opts.resHeaders.append('set-cookie', value);
+  // Node's ServerResponse (standalone, Express, Next.js pages) or Fastify's reply.raw;
+  // a WebSocket (the ws adapter's `res`) has neither, and an upgrade cannot carry cookies.
+  for (const res of [opts.res, isObject(opts.res) ? opts.res.raw : undefined]) {
+    if (isObject(res) && typeof res.appendHeader === 'function' && res.headersSent !== true) {
+      res.appendHeader('set-cookie', value);
+      return;
+    }
+  }
+}
+
+/**
+ * Build a tRPC `createContext` from a kit. Works with every adapter's options
+ * (standalone/node:http, Express, Fastify, fetch, Next.js, AWS Lambda, WebSocket).
+ * The token comes from `info.connectionParams.token` when it is given (wsLink's
+ * or httpSubscriptionLink's `connectionParams`), else from the request's cookie
+ * or `Authorization` header (for a WebSocket, the upgrade request's).
+ *
+ * @example
+ * ```ts
+ * const kit = createAuthKit({ logtoUrl: 'https://tenant.logto.app', audience: 'https://api.example.com' })
+ * export const createContext = createTRPCContext(kit)
+ * const t = initTRPC.context<typeof createContext>().create()
+ * createHTTPServer({ router, createContext, responseMeta: authResponseMeta })
+ * ```
+ */
+export function createTRPCContext<TClaims = Record<string, unknown>>(
+  kit: AuthKit<TClaims>,
+  options: CreateTRPCContextOptions = {},
+): (opts: TRPCContextInput) => Promise<TRPCAuthContext<TClaims>> {
+  const guestCookie = options.guestCookie ?? true;
+  return async (opts) => {
+    const params = isObject(opts) && isObject(opts.info) ? opts.info.connectionParams : undefined;
+    let auth: AuthContext<TClaims>;
+    if (params !== undefined && params !== null && !isObject(params)) auth = await refused(kit, 'connectionParams must be an object');
+    else if (isObject(params) && params.token !== undefined) {
+      auth = typeof params.token === 'string' ? await kit.createAuthContext(params.token) : await refused(kit, 'connectionParams.token must be a string');
+    } else auth = await kit.createAuthContext((isObject(opts) && requestInput(opts)) || '');
+    registerClock(auth, kit);
+    if (guestCookie && auth.status === 'guest' && auth.isNewGuest) {
+      setCookie(opts, buildGuestCookieHeader(auth.guestId, { name: kit.options.guestCookieName, secure: isSecure(opts.req) }));
+    }
+    return { auth };
+  };
+}

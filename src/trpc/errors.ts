@@ -1,0 +1,81 @@
+/**
+ * AuthError → TRPCError, and back to an HTTP status for `responseMeta`. The
+ * mapping is the core's error table (`err.meaning.trpc`); nothing is decided here.
+ */
+import { TRPCError } from '@trpc/server';
+import { isAuthError, type AuthError } from 'logto-authkit';
+
+/**
+ * The `TRPCError` for an auth failure: the table's tRPC code, the error's own
+ * message (it names missing scopes, never the token) and the `AuthError` as `cause`.
+ * `jwks_unavailable` becomes `INTERNAL_SERVER_ERROR` (tRPC has no 503 code):
+ * use {@link authResponseMeta} to send 503.
+ *
+ * @example
+ * ```ts
+ * const error = authorize(ctx.auth, { scopes: ['write:posts'] })
+ * if (error) throw toTRPCError(error)
+ * ```
+ */
+export function toTRPCError(error: AuthError): TRPCError {
+  return new TRPCError({ code: error.meaning.trpc, message: error.message, cause: error });
+}
+
+/**
+ * The `AuthError` behind `error`: itself, or the first one in its `cause` chain.
+ *
+ * @example
+ * ```ts
+ * onError({ error }) { const auth = findAuthError(error); if (auth) log(auth.code) }
+ * ```
+ */
+export function findAuthError(error: unknown): AuthError | undefined {
+  let current = error;
+  // A short, bounded walk: a cyclic `cause` chain must not hang the response.
+  for (let depth = 0; depth < 5 && current instanceof Error; depth++) {
+    if (isAuthError(current)) return current;
+    current = current.cause;
+  }
+  return undefined;
+}
+
+/** What {@link authResponseMeta} returns: tRPC's `ResponseMeta` shape. */
+export interface AuthResponseMeta {
+  status?: number;
+  headers?: Record<string, string>;
+}
+
+/** The parts of tRPC's `responseMeta` options that {@link authResponseMeta} reads. */
+export interface AuthResponseMetaOptions {
+  /** The errors the calls threw. */
+  errors: readonly unknown[];
+  /** One entry per call (`[]` for streamed responses). */
+  data: readonly unknown[];
+}
+
+/**
+ * A tRPC `responseMeta` that gives auth failures their table status (401, 403,
+ * 503 for `jwks_unavailable` instead of 500) and the RFC 6750 `WWW-Authenticate`
+ * header. It changes a response only when every call of it failed for the same
+ * status; mixed batches keep tRPC's 207. Streamed responses (SSE,
+ * `httpBatchStreamLink`) have sent their status before any procedure ran, and
+ * WebSocket messages have no status: there the error code alone tells.
+ *
+ * @example
+ * ```ts
+ * createHTTPServer({ router, createContext, responseMeta: authResponseMeta })
+ * // or combined with your own:
+ * responseMeta: (opts) => ({ ...myMeta(opts), ...authResponseMeta(opts) })
+ * ```
+ */
+export function authResponseMeta(opts: AuthResponseMetaOptions): AuthResponseMeta {
+  if (opts.errors.length === 0 || opts.errors.length !== opts.data.length) return {};
+  const authErrors = opts.errors.map(findAuthError);
+  const first = authErrors[0];
+  if (!first || authErrors.some((error) => error?.status !== first.status)) return {};
+  // RFC 6750 §3: error responses carrying credentials' verdicts must not be cached.
+  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const challenge = authErrors.find((error) => error?.wwwAuthenticate)?.wwwAuthenticate;
+  if (challenge) headers['www-authenticate'] = challenge;
+  return { status: first.status, headers };
+}

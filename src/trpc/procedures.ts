@@ -1,0 +1,151 @@
+/**
+ * The auth middleware and the procedures built on it. Every decision is the
+ * core's `authorize` (scopes, guests) and `Policy.check` (memoised per request
+ * context and input); this file only turns the verdict into a `TRPCError`.
+ */
+import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type TRPCUnsetMarker } from '@trpc/server';
+import { AuthError, authorize, policyError, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy } from 'logto-authkit';
+import { toTRPCError } from './errors.js';
+import { expiryError, untilTokenExpires } from './subscriptions.js';
+
+/** What a procedure requires. An object, so later requirements (organizations) are new keys. */
+export interface RequireAuthOptions {
+  /** All of these scopes. @default [] */
+  scopes?: readonly string[];
+  /** At least one of these scopes. @default [] */
+  anyScopes?: readonly string[];
+  /** Let guests through (only when no scopes are required). @default false */
+  allowGuest?: boolean;
+  /** A rule from `definePolicy`; it gets `(ctx.auth, ctx, input)`. Guests never pass a policy. @default undefined */
+  policy?: Policy<never, never>;
+}
+
+/** The `ctx.auth` a procedure sees after {@link requireAuth}. */
+export type RequiredAuth<TClaims, TOptions> = TOptions extends { allowGuest: true } ? AuthenticatedContext<TClaims> | GuestContext : AuthenticatedContext<TClaims>;
+
+/** The middleware {@link requireAuth} returns: usable with `.use()` on any procedure whose context has `auth`. */
+export type AuthMiddleware<TClaims, TAuth> = TRPCMiddlewareFunction<{ auth: AuthContext<TClaims> }, object, object, { auth: TAuth }, unknown>;
+
+const KNOWN_OPTIONS = new Set(['scopes', 'anyScopes', 'allowGuest', 'policy']);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+function scopeList(value: unknown, name: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s !== '' && !/\s/.test(s))) {
+    throw new TypeError(`logto-authkit/trpc: requireAuth option "${name}" must be an array of scope names without spaces`);
+  }
+  return [...value];
+}
+
+// Checked when the router is built, not per request: a typo in a policy or
+// option must fail at start-up, never open a procedure.
+function validate(options: RequireAuthOptions): void {
+  if (!isObject(options)) throw new TypeError('logto-authkit/trpc: requireAuth expects an options object');
+  for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`logto-authkit/trpc: unknown requireAuth option "${key}"`);
+  if (options.allowGuest !== undefined && typeof options.allowGuest !== 'boolean') throw new TypeError('logto-authkit/trpc: requireAuth option "allowGuest" must be a boolean');
+  const { policy } = options;
+  if (policy !== undefined && !(isObject(policy) && typeof policy.name === 'string' && typeof policy.check === 'function')) {
+    throw new TypeError('logto-authkit/trpc: requireAuth option "policy" must be a Policy from definePolicy()');
+  }
+}
+
+const missingContext = (): TRPCError =>
+  new TRPCError({ code: 'INTERNAL_SERVER_ERROR', message: 'logto-authkit/trpc: ctx.auth is missing; use createTRPCContext(kit) as createContext' });
+
+/**
+ * A tRPC middleware that lets a call through only when `ctx.auth` meets the
+ * requirement, and narrows `ctx.auth` for what follows. Failures throw
+ * `TRPCError` (`UNAUTHORIZED`, `FORBIDDEN`, or `INTERNAL_SERVER_ERROR` for
+ * `jwks_unavailable`) with the `AuthError` as `cause`. A token that expired
+ * since the context was built (a WebSocket connection) is refused, and a
+ * subscription's async iterable ends with `UNAUTHORIZED` at the token's `exp`.
+ *
+ * @throws TypeError at construction for an unknown option or a non-Policy `policy`.
+ * @example
+ * ```ts
+ * const isOwner = definePolicy('isOwner', (auth, _ctx, input: { id: string }) => auth.userId === input.id)
+ * const editPost = t.procedure.use(requireAuth({ scopes: ['write:posts'], policy: isOwner }))
+ * ```
+ */
+export function requireAuth<TClaims = Record<string, unknown>, const TOptions extends RequireAuthOptions = RequireAuthOptions>(
+  options: TOptions = {} as TOptions,
+): AuthMiddleware<TClaims, RequiredAuth<TClaims, TOptions>> {
+  validate(options);
+  const requirement = { scopes: scopeList(options.scopes, 'scopes'), anyScopes: scopeList(options.anyScopes, 'anyScopes'), allowGuest: options.allowGuest === true };
+  const policy = options.policy as Policy<unknown, unknown> | undefined;
+  return async (opts) => {
+    const auth: unknown = isObject(opts.ctx) ? opts.ctx.auth : undefined;
+    if (!isObject(auth) || typeof auth.status !== 'string') throw missingContext();
+    const ctxAuth = opts.ctx.auth;
+    let error = authorize(ctxAuth, requirement) ?? expiryError(ctxAuth);
+    if (!error && policy) {
+      const input = opts.input !== undefined ? opts.input : await opts.getRawInput();
+      error =
+        ctxAuth.status === 'authenticated'
+          ? await policyError(policy, ctxAuth, opts.ctx, input)
+          : new AuthError('guest_not_allowed', `policy "${policy.name}" needs a signed-in caller`);
+    }
+    if (error) throw toTRPCError(error);
+    const granted = ctxAuth as RequiredAuth<TClaims, TOptions>;
+    const result = await opts.next({ ctx: { auth: granted } });
+    if (opts.type !== 'subscription' || !result.ok || ctxAuth.status !== 'authenticated' || !isAsyncIterable(result.data)) return result;
+    return { ...result, data: untilTokenExpires(ctxAuth, result.data, opts.signal ? { signal: opts.signal } : {}) };
+  };
+}
+
+const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
+  isObject(value) && Symbol.asyncIterator in value && typeof (value as Partial<AsyncIterable<unknown>>)[Symbol.asyncIterator] === 'function';
+
+/** A procedure builder from `t.procedure` with `ctx.auth` narrowed to `TAuth`. */
+export type AuthProcedure<TContext, TMeta, TErrorShape, TAuth> = TRPCProcedureBuilder<
+  TContext,
+  TMeta,
+  { auth: TAuth },
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  TRPCUnsetMarker,
+  false,
+  TErrorShape
+>;
+
+type ClaimsOf<TContext> = TContext extends { auth: AuthContext<infer C> } ? C : Record<string, unknown>;
+
+/** What {@link createAuthProcedures} returns. */
+export interface AuthProcedures<TContext, TMeta, TErrorShape> {
+  /** Authenticated callers only; `ctx.auth` is the authenticated variant. */
+  protectedProcedure: AuthProcedure<TContext, TMeta, TErrorShape, AuthenticatedContext<ClaimsOf<TContext>>>;
+  /** Authenticated callers or guests (the kit needs `allowGuest: true`). */
+  guestProcedure: AuthProcedure<TContext, TMeta, TErrorShape, AuthenticatedContext<ClaimsOf<TContext>> | GuestContext>;
+  /** Authenticated callers holding every one of `scopes`. */
+  scopedProcedure(...scopes: string[]): AuthProcedure<TContext, TMeta, TErrorShape, AuthenticatedContext<ClaimsOf<TContext>>>;
+}
+
+/**
+ * The ready-made procedures of a tRPC instance whose context comes from
+ * `createTRPCContext`.
+ *
+ * @example
+ * ```ts
+ * const t = initTRPC.context<typeof createContext>().create()
+ * const { protectedProcedure, guestProcedure, scopedProcedure } = createAuthProcedures(t)
+ * const router = t.router({
+ *   me: protectedProcedure.query(({ ctx }) => ctx.auth.userId),
+ *   createPost: scopedProcedure('write:posts').mutation(() => 'created'),
+ * })
+ * ```
+ */
+export function createAuthProcedures<TContext extends { auth: AuthContext<unknown> }, TMeta extends object, TErrorShape>(t: {
+  procedure: TRPCProcedureBuilder<TContext, TMeta, object, TRPCUnsetMarker, TRPCUnsetMarker, TRPCUnsetMarker, TRPCUnsetMarker, false, TErrorShape>;
+}): AuthProcedures<TContext, TMeta, TErrorShape> {
+  // tRPC's `use` cannot see through a generic context; the middleware's own
+  // signature is checked where it is declared, so the builder is narrowed here.
+  const base = t.procedure as unknown as { use(fn: unknown): unknown };
+  const narrowed = <TAuth>(options: RequireAuthOptions): AuthProcedure<TContext, TMeta, TErrorShape, TAuth> =>
+    base.use(requireAuth(options)) as AuthProcedure<TContext, TMeta, TErrorShape, TAuth>;
+  return {
+    protectedProcedure: narrowed({}),
+    guestProcedure: narrowed({ allowGuest: true }),
+    scopedProcedure: (...scopes) => narrowed({ scopes }),
+  };
+}
