@@ -33,7 +33,9 @@ export function authenticatedContext<TClaims>(
     userId: sub,
     guestId: undefined,
     clientId,
-    payload: Object.freeze({ ...payload }),
+    // Frozen in place, not copied: it is the verifier's own parse result, and without a schema it is
+    // `claims` too, shared by every cache hit. A frozen spread copy costs V8 ~0.4 KB per cached token.
+    payload: Object.freeze(payload),
     claims,
     organizationId,
     isOrganizationToken,

@@ -15,7 +15,10 @@ export interface ClaimRules {
 /** The prefix of a Logto organization token's audience. */
 export const ORGANIZATION_AUDIENCE_PREFIX = 'urn:logto:organization:';
 
-const isDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+// ECMA-262 §21.4.1.22: a Date holds at most ±8.64e15 ms. A later `exp` (say 1e308, finite) would be
+// accepted by jose and become an Invalid Date in `expiresAt` and an Infinity cache expiry.
+const MAX_DATE_SECONDS = 8.64e12;
+const isDate = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_DATE_SECONDS;
 
 /**
  * Check `iss`, `aud` and the shape of the standard claims, before any
@@ -46,7 +49,7 @@ export function checkStaticClaims(payload: Record<string, unknown>, rules: Claim
     const value = payload[name];
     // jose alone takes a token without exp, and `exp: 1e400` (Infinity) as never expiring.
     if (value === undefined ? name === 'exp' : !isDate(value)) {
-      throw new AuthError('invalid_token', `token ${name} claim is ${value === undefined ? 'missing' : 'not a finite number'}`);
+      throw new AuthError('invalid_token', `token ${name} claim is ${value === undefined ? 'missing' : 'not a valid date (a finite number of seconds)'}`);
     }
   }
 }

@@ -12,6 +12,17 @@ export interface Revocation {
 }
 
 /**
+ * One ended Logto session (`sid` of a logout token). Access tokens carry no
+ * `sid` (LOGTO-FACTS), so this revokes no token: it is kept for the app's own
+ * sessions, which may be keyed by the `sid` of their ID token.
+ */
+export interface SessionRevocation {
+  sid: string;
+  /** Milliseconds since the epoch at which the session ended. */
+  before: number;
+}
+
+/**
  * A store of revoked subjects shared by every instance of an API.
  *
  * @example
@@ -20,12 +31,22 @@ export interface Revocation {
  * ```
  */
 export interface RevocationStore {
-  /** When `sub` was last revoked (ms since epoch), or `undefined`. May be sync for speed. */
+  /**
+   * When `sub` was last revoked (ms since epoch), or `undefined`. May be sync for speed.
+   * Throwing (or rejecting) means the store cannot answer: the request is refused
+   * with `revocation_unavailable` (503), never with a 401.
+   */
   getRevokedAt(sub: string): number | undefined | Promise<number | undefined>;
-  /** Record a revocation (and tell other instances). */
+  /** Record a revocation (and tell other instances). Keeps the later `before` when `sub` is already revoked. */
   revoke(revocation: Revocation): Promise<void>;
   /** Be told of revocations, including those made by other instances. Returns an unsubscribe function. */
   subscribe?(listener: (revocation: Revocation) => void): () => void;
   /** Record a logout token's `jti`; resolves `false` when it was seen before (a replay). */
   markJti?(jti: string, ttlMs: number): Promise<boolean>;
+  /** Record an ended session (`sid`); see {@link SessionRevocation}. */
+  revokeSession?(session: SessionRevocation): Promise<void>;
+  /** When the session `sid` ended (ms since epoch), or `undefined`. */
+  getSessionRevokedAt?(sid: string): number | undefined | Promise<number | undefined>;
+  /** Entries held (subjects, sessions and `jti`s), for monitoring and tests. */
+  readonly size?: number;
 }
