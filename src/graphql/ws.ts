@@ -73,8 +73,9 @@ export function createGraphQLWSAuth<TClaims>(kit: AuthKit<TClaims>, { yoga }: { 
     async onConnect(ctx) {
       const auth = await createWSAuthContext(kit, ctx.connectionParams, ctx.extra.request);
       if (auth.status !== 'authenticated') {
-        const code = auth.error?.code;
-        return code === undefined || code === 'missing_token' || code === 'jwks_unavailable';
+        // No token, or an outage (any 503): accept, so public operations work and protected ones report it.
+        const error = auth.error;
+        return error === undefined || error.code === 'missing_token' || error.status === 503;
       }
       const { socket } = ctx.extra;
       const expire = (): void => socket.close(FORBIDDEN, 'token expired');
