@@ -22,3 +22,4 @@ export type { Revocation, RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';
 export { definePolicy, policyError, type Policy } from './policies.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';
+export { resolveKit, type KitOrOptions } from './resolve-kit.js';

@@ -1,3 +1,3 @@
 export { authMiddleware } from './middleware.js';
 export { requireAuth, sendAuthError, type RequireAuthOptions } from './require-auth.js';
-export type { KitOrOptions } from './kit.js';
+export type { KitOrOptions } from 'logto-authkit';

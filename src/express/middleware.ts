@@ -1,6 +1,5 @@
-import { buildGuestCookieHeader, type AuthContext, type AuthInput } from 'logto-authkit';
+import { buildGuestCookieHeader, resolveKit, type AuthContext, type AuthInput, type KitOrOptions } from 'logto-authkit';
 import type { Request, RequestHandler } from 'express';
-import { resolveKit, type KitOrOptions } from './kit.js';
 
 declare global {
   // Declaration merging is how Express types what middleware adds to `req`.

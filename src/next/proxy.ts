@@ -1,5 +1,4 @@
-import { authErrorToResponse } from 'logto-authkit';
-import { resolveKit, type KitOrOptions } from './kit.js';
+import { authErrorToResponse, resolveKit, type KitOrOptions } from 'logto-authkit';
 
 /** Options of {@link createAuthProxy}. */
 export interface AuthProxyOptions {

@@ -1,5 +1,4 @@
-import type { AuthContext } from 'logto-authkit';
-import { resolveKit, type KitOrOptions } from './kit.js';
+import { resolveKit, type AuthContext, type KitOrOptions } from 'logto-authkit';
 
 /**
  * The seed's one-shot check for a Next.js request (route handler, server

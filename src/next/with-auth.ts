@@ -1,6 +1,5 @@
-import { authErrorToResponse, authorize, type AuthenticatedContext, type AuthRequirement, type GuestContext } from 'logto-authkit';
+import { authErrorToResponse, authorize, resolveKit, type AuthRequirement, type AuthenticatedContext, type GuestContext, type KitOrOptions } from 'logto-authkit';
 import { withGuestCookie } from './guest-cookie.js';
-import { resolveKit, type KitOrOptions } from './kit.js';
 
 /** What Next.js passes a route handler as its second argument (`params` is a Promise since Next.js 15). */
 export interface NextRouteContext {

@@ -1,4 +1,6 @@
-import { kitFor, type AuthKit, type AuthKitOptions } from 'logto-authkit';
+import type { AuthKit } from './kit.js';
+import type { AuthKitOptions } from './options.js';
+import { kitFor } from './verify-auth.js';
 
 /** A kit, or the options to get the shared kit for (`kitFor`). */
 export type KitOrOptions<TClaims = Record<string, unknown>> = AuthKit<TClaims> | AuthKitOptions<TClaims>;
