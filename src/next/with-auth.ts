@@ -1,4 +1,4 @@
-import { authErrorToResponse, authorize, resolveKit, type AuthRequirement, type AuthenticatedContext, type GuestContext, type KitOrOptions } from 'logto-authkit';
+import { authErrorToResponse, authorize, resolveKit, type AuthKitOptions, type AuthRequirement, type AuthenticatedContext, type GuestContext, type KitOrOptions } from 'logto-authkit';
 import { withGuestCookie } from './guest-cookie.js';
 
 /** What Next.js passes a route handler as its second argument (`params` is a Promise since Next.js 15). */
@@ -50,9 +50,40 @@ export function withAuth<AllowGuest extends boolean | undefined = undefined, Req
   kitOrOptions: KitOrOptions,
   handler: AuthRouteHandler<AllowGuest, Req, C>,
   requirement?: WithAuthRequirement & { allowGuest?: AllowGuest },
+): (request: Req, context: C) => Promise<Response>;
+/**
+ * The handler-first form: `withAuth(handler, { ...kitOptions, scopes, allowGuest })`,
+ * or `withAuth(handler, { kit, scopes })`. Kits are shared per options.
+ *
+ * @example
+ * ```ts
+ * export const GET = withAuth((request, { auth }) => Response.json(auth.userId), { logtoUrl, audience, scopes: ['read:posts'] })
+ * ```
+ */
+export function withAuth<AllowGuest extends boolean | undefined = undefined, Req extends Request = Request, C = NextRouteContext>(
+  handler: AuthRouteHandler<AllowGuest, Req, C>,
+  options: WithAuthRequirement & { allowGuest?: AllowGuest } & ({ kit: KitOrOptions } | AuthKitOptions),
+): (request: Req, context: C) => Promise<Response>;
+export function withAuth<AllowGuest extends boolean | undefined, Req extends Request, C>(
+  first: KitOrOptions | AuthRouteHandler<AllowGuest, Req, C>,
+  second?: AuthRouteHandler<AllowGuest, Req, C> | (WithAuthRequirement & ({ kit: KitOrOptions } | AuthKitOptions)),
+  third?: WithAuthRequirement,
 ): (request: Req, context: C) => Promise<Response> {
-  const kit = resolveKit(kitOrOptions);
-  if (typeof handler !== 'function') throw new TypeError('logto-authkit: withAuth(kit, handler) needs a route handler function');
+  if (typeof first === 'function') {
+    if (typeof second !== 'object' || second === null) throw new TypeError('logto-authkit: withAuth(handler, options) needs the kit options (or { kit })');
+    const { scopes, anyScopes, organization, kit, ...kitOptions } = second as WithAuthRequirement & { kit?: KitOrOptions } & Partial<AuthKitOptions>;
+    const requirement: WithAuthRequirement = { scopes, anyScopes, organization, allowGuest: second.allowGuest };
+    return wrap(resolveKit(kit ?? (kitOptions as AuthKitOptions)), first, requirement);
+  }
+  if (typeof second !== 'function') throw new TypeError('logto-authkit: withAuth(kit, handler) needs a route handler function');
+  return wrap(resolveKit(first), second, third);
+}
+
+function wrap<AllowGuest extends boolean | undefined, Req extends Request, C>(
+  kit: ReturnType<typeof resolveKit>,
+  handler: AuthRouteHandler<AllowGuest, Req, C>,
+  requirement: WithAuthRequirement | undefined,
+): (request: Req, context: C) => Promise<Response> {
   const { organization, ...rest }: WithAuthRequirement = requirement ?? {};
   return async (request, context) => {
     const auth = await kit.createAuthContext(request);

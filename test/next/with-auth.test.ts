@@ -137,3 +137,25 @@ describe('verifyNextAuth', () => {
     expect(auth.status).toBe('guest');
   });
 });
+
+describe('withAuth(handler, options): the handler-first form of API.md', () => {
+  it('builds the kit from the options and enforces the scopes', async () => {
+    const issuer = await createTestIssuer();
+    const GET = withAuth((_request, { auth }) => Response.json({ userId: auth.userId }), {
+      logtoUrl: issuer.logtoUrl,
+      audience: issuer.audience,
+      scopes: ['read:posts'],
+    });
+    const ctx = { params: Promise.resolve({}) };
+    const ok = await GET(new Request('http://app.test/api', { headers: { authorization: `Bearer ${await issuer.mintToken({ sub: 'u-9', scope: 'read:posts' })}` } }), ctx);
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ userId: 'u-9' });
+    const forbidden = await GET(new Request('http://app.test/api', { headers: { authorization: `Bearer ${await issuer.mintToken({ scope: 'other' })}` } }), ctx);
+    expect(forbidden.status).toBe(403);
+    expect((await GET(new Request('http://app.test/api'), ctx)).status).toBe(401);
+    await issuer.close();
+  });
+  it('refuses a call without options', () => {
+    expect(() => withAuth(() => new Response('x'), undefined as never)).toThrow(TypeError);
+  });
+});
