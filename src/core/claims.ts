@@ -45,6 +45,12 @@ export function checkStaticClaims(payload: Record<string, unknown>, rules: Claim
   if (organizationId !== undefined && (typeof organizationId !== 'string' || organizationId === '')) {
     throw new AuthError('invalid_claims', 'organization_id claim must be a non-empty string');
   }
+  const audiences: unknown[] = Array.isArray(aud) ? aud : [aud];
+  const orgAudiences = audiences.filter((a) => typeof a === 'string' && a.startsWith(ORGANIZATION_AUDIENCE_PREFIX));
+  // One token, one organization: an organization token naming another organization_id is ambiguous.
+  if (orgAudiences.length > 1 || (orgAudiences.length === 1 && organizationId !== undefined && orgAudiences[0] !== ORGANIZATION_AUDIENCE_PREFIX + organizationId)) {
+    throw new AuthError('invalid_claims', 'token names more than one organization');
+  }
   for (const name of ['exp', 'nbf', 'iat'] as const) {
     const value = payload[name];
     // jose alone takes a token without exp, and `exp: 1e400` (Infinity) as never expiring.

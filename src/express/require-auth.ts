@@ -45,7 +45,12 @@ export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
       next(new Error('logto-authkit: requireAuth() needs authMiddleware() to run before it'));
       return;
     }
-    const addressed = typeof organization === 'function' ? organization(req) : organization;
+    let addressed: unknown;
+    try {
+      addressed = typeof organization === 'function' ? organization(req) : organization;
+    } catch {
+      addressed = undefined; // a resolver that throws refuses the call, as in tRPC
+    }
     // An id that cannot be read becomes '' so the core refuses it (fail closed).
     const requirement: AuthRequirement =
       organization === undefined ? rest : { ...rest, organization: typeof addressed === 'string' ? addressed : '' };

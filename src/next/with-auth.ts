@@ -87,7 +87,7 @@ function wrap<AllowGuest extends boolean | undefined, Req extends Request, C>(
   const { organization, ...rest }: WithAuthRequirement = requirement ?? {};
   return async (request, context) => {
     const auth = await kit.createAuthContext(request);
-    const addressed = typeof organization === 'function' ? await organization(request, context as NextRouteContext) : organization;
+    const addressed = typeof organization === 'function' ? await Promise.resolve().then(() => organization(request, context as NextRouteContext)).catch(() => undefined) : organization;
     // An id that cannot be read becomes '' so the core refuses it (fail closed).
     const needs: AuthRequirement = organization === undefined ? rest : { ...rest, organization: typeof addressed === 'string' ? addressed : '' };
     const error = authorize(auth, needs);

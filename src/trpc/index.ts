@@ -10,3 +10,10 @@ export {
 } from './procedures.js';
 export { authResponseMeta, findAuthError, toTRPCError, type AuthResponseMeta, type AuthResponseMetaOptions } from './errors.js';
 export { expiryError, untilTokenExpires, type UntilTokenExpiresOptions } from './subscriptions.js';
+export {
+  organizationFromInput,
+  type OrganizationAuth,
+  type OrganizationProcedureOptions,
+  type OrganizationResolver,
+  type OrganizationSource,
+} from './organizations.js';

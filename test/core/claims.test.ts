@@ -97,3 +97,14 @@ describe('organizationOf', () => {
     expect(organizationOf({ aud: 'https://api' })).toEqual({ organizationId: undefined, isOrganizationToken: false });
   });
 });
+
+describe('one token, one organization', () => {
+  const orgRules = { ...rules, organizationTokens: true };
+  it('refuses an organization token whose organization_id names another organization', () => {
+    expect(code(() => checkStaticClaims({ ...payload, aud: 'urn:logto:organization:a', organization_id: 'b' }, orgRules))).toBe('invalid_claims');
+    expect(code(() => checkStaticClaims({ ...payload, aud: ['urn:logto:organization:a', 'urn:logto:organization:b'] }, orgRules))).toBe('invalid_claims');
+  });
+  it('accepts an organization token whose organization_id agrees', () => {
+    expect(() => checkStaticClaims({ ...payload, aud: 'urn:logto:organization:a', organization_id: 'a' }, orgRules)).not.toThrow();
+  });
+});

@@ -37,6 +37,7 @@ beforeAll(async () => {
     app.get('/guest/feed', authMiddleware(guestKit), requireAuth({ allowGuest: true }), (req, res) => res.json({ status: req.auth?.status }));
     app.get('/guest/me', authMiddleware(guestKit), requireAuth(), ok);
     app.get('/orgs/:orgId', authMiddleware(kit), requireAuth({ organization: (req) => req.params.orgId }), ok);
+    app.get('/throwing-org', authMiddleware(kit), requireAuth({ organization: () => { throw new Error('lookup failed'); } }), ok);
     app.get('/no-middleware', requireAuth(), ok);
   });
 });
@@ -121,6 +122,8 @@ describe('requireAuth', () => {
     expect((await get('/orgs/org-a', token)).status).toBe(200);
     await expectRefusal(await get('/orgs/org-b', token), 403, 'organization_mismatch');
     await expectRefusal(await get('/orgs/org-a', await issuer.mintToken()), 403, 'organization_mismatch');
+    // A resolver that throws refuses (403), never a 500 and never access.
+    await expectRefusal(await get('/throwing-org', token), 403, 'organization_mismatch');
   });
 
   it('without authMiddleware before it, fails loudly instead of letting the request through', async () => {

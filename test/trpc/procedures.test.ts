@@ -201,7 +201,8 @@ describe('requireAuth construction', () => {
   it('refuses an unknown option, a non-Policy policy and bad scopes at build time', () => {
     expect(() => requireAuth({ policy: 'isOwner' } as never)).toThrow(/must be a Policy/);
     expect(() => requireAuth({ policy: { name: 'x' } } as never)).toThrow(/must be a Policy/);
-    expect(() => requireAuth({ organization: 'o' } as never)).toThrow(/unknown requireAuth option "organization"/);
+    expect(() => requireAuth({ organization: 'o' } as never)).toThrow(/"organization" must be a function/);
+    expect(() => requireAuth({ organisation: () => 'o' } as never)).toThrow(/unknown requireAuth option "organisation"/);
     expect(() => requireAuth({ scopes: ['a b'] })).toThrow(/scopes/);
     expect(() => requireAuth({ allowGuest: 'yes' } as never)).toThrow(/allowGuest/);
     expect(() => requireAuth({ policy: definePolicy('ok', () => true), scopes: ['a'] })).not.toThrow();
