@@ -1,0 +1,159 @@
+/**
+ * Identity-provider faults end to end: a real JWKS server on 127.0.0.1 that
+ * fails in each way a server can, requests through `kit.createAuthContext`,
+ * and an injected clock. Expected: cached keys keep serving through the stale
+ * window, 503 `jwks_unavailable` without usable keys, never a 401 caused by an
+ * outage, and recovery within one cooldown once the IdP is back.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AuthContext } from '../../src/core/context.js';
+import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
+import { manualClock, makeKey } from '../helpers/jwks-test-server.js';
+import { AUDIENCE, startForge, type Forge } from './forge.js';
+
+type Responder = (req: IncomingMessage, res: ServerResponse) => void;
+
+const TTL = 300_000;
+const COOLDOWN = 30_000;
+const STALE = 3_600_000;
+const TIMEOUT = 200;
+
+const jsonBody = (body: unknown): Responder => (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/jwk-set+json; charset=utf-8' });
+  res.end(typeof body === 'string' ? body : JSON.stringify(body));
+};
+// A byte every 50 ms, forever: only a deadline over the whole body stops it.
+const drip: Responder = (_req, res) => {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.write('{"keys":[');
+  const timer = setInterval(() => res.write(' '), 50);
+  res.on('close', () => clearInterval(timer));
+};
+
+const FAULTS: [string, (forge: Forge) => Responder][] = [
+  ['HTTP 500', () => (_req, res) => res.writeHead(500).end('internal error')],
+  ['invalid JSON', () => jsonBody('{"keys": [')],
+  ['an empty key set', () => jsonBody({ keys: [] })],
+  ['a hang past the timeout', () => () => undefined],
+  ['a slow drip', () => drip],
+  ['a key set with 10,000 keys', (forge) => jsonBody({ keys: [forge.es384.jwk, ...Array.from({ length: 10_000 }, (_, i) => ({ kty: 'EC', crv: 'P-384', kid: `k${i}`, x: 'AA', y: 'AA' }))] })],
+  ['a closed connection', () => (req) => req.socket.destroy()],
+];
+
+const open: { forge: Forge; kit: AuthKit }[] = [];
+afterEach(async () => {
+  for (const { forge, kit } of open.splice(0)) {
+    kit.close();
+    await forge.close();
+  }
+});
+
+async function setup(allowGuest = false) {
+  const clock = manualClock(Date.now());
+  const forge = await startForge(clock.now);
+  const good = (): Responder => jsonBody({ keys: [forge.es384.jwk, forge.rs256.jwk] });
+  const kit = createAuthKit({ logtoUrl: forge.logtoUrl, audience: AUDIENCE, now: clock.now, jwksCacheTtl: TTL, jwksCooldown: COOLDOWN, jwksStaleTtl: STALE, jwksTimeout: TIMEOUT, allowGuest });
+  open.push({ forge, kit });
+  // A fresh token each time, so the key path runs (a cached token needs no key).
+  const request = async (token?: string): Promise<AuthContext> =>
+    kit.createAuthContext({ headers: { authorization: `Bearer ${token ?? (await forge.token({ sub: `u-${Math.random()}` }))}` } });
+  return { clock, forge, kit, good, request, respond: (r: Responder) => forge.server.handle(r) };
+}
+
+function served(auth: AuthContext): void {
+  expect(auth.status).toBe('authenticated');
+}
+function outage(auth: AuthContext): void {
+  expect(auth.status).not.toBe('authenticated');
+  const error = auth.status === 'authenticated' ? undefined : auth.error;
+  expect(error?.code).toBe('jwks_unavailable');
+  expect(error?.status).toBe(503);
+  expect(error?.wwwAuthenticate).toBeUndefined();
+}
+
+describe.each(FAULTS)('IdP fault: %s', (_name, fault) => {
+  it('cold: 503 jwks_unavailable (never 401), for guests too; recovery within one cooldown of the IdP coming back', async () => {
+    const { forge, clock, request, respond, good } = await setup();
+    respond(fault(forge));
+    outage(await request());
+    outage(await request());
+    respond(good());
+    clock.advance(COOLDOWN);
+    served(await request());
+  });
+
+  it('warm: cached keys keep serving through the stale window, then 503, then recovery', async () => {
+    const { forge, clock, request, respond, good } = await setup();
+    const repeated = await forge.token({ sub: 'repeated' });
+    served(await request(repeated));
+    respond(fault(forge));
+    clock.advance(TTL + 1);
+    served(await request());
+    served(await request(repeated));
+    clock.advance(STALE - TTL - 2);
+    served(await request());
+    clock.advance(2);
+    outage(await request());
+    respond(good());
+    clock.advance(COOLDOWN);
+    served(await request());
+  });
+});
+
+describe('IdP faults: guests and rotations', () => {
+  it('with allowGuest, an outage gives a guest carrying the 503, never a 401', async () => {
+    const { forge, request, respond } = await setup(true);
+    respond((_req, res) => res.writeHead(500).end());
+    const auth = await request();
+    expect(auth.status).toBe('guest');
+    if (auth.status === 'guest') expect(auth.error?.status).toBe(503);
+    void forge;
+  });
+
+  it('keys rotated mid-traffic: the new key is picked up at once, the old keeps serving until retired', async () => {
+    const { forge, clock, request, respond } = await setup();
+    const next = await makeKey('ES384');
+    const oldToken = await forge.token({ sub: 'old' });
+    served(await request(oldToken));
+    for (let i = 0; i < 20; i++) served(await request());
+    respond(jsonBody({ keys: [next.jwk, forge.es384.jwk] }));
+    const newToken = await forge.sign({ alg: 'ES384', typ: 'at+jwt', kid: next.kid }, forge.claims({ sub: 'new' }), next);
+    served(await request(newToken));
+    served(await request(oldToken));
+    respond(jsonBody({ keys: [next.jwk] }));
+    clock.advance(TTL);
+    // A cache miss after the TTL refreshes the key set; the retired key's cached tokens leave with it.
+    served(await request(await forge.sign({ alg: 'ES384', typ: 'at+jwt', kid: next.kid }, forge.claims({ sub: 'fresh' }), next)));
+    served(await request(newToken));
+    const retired = await request(oldToken);
+    // The old key left the key set: a genuine refusal (401), not an outage.
+    expect(retired.status === 'anonymous' && retired.error.status).toBe(401);
+  });
+
+  // Known gap, pinned the other way by test/core/jwks-faults.test.ts ("refuses an unknown kid as
+  // invalid_token while the IdP is down"): the store cannot tell a just-rotated kid from a retired one,
+  // and answers 401. \`it.fails\` keeps this visible and turns red once the core answers 503 here.
+  it.fails('known gap: a token signed by a just-rotated key while the IdP is down should be an outage (503), not a 401', async () => {
+    const { forge, clock, request, respond } = await setup();
+    served(await request());
+    clock.advance(COOLDOWN);
+    respond((_req, res) => res.writeHead(502).end());
+    const next = await makeKey('ES384');
+    const rotated = await forge.sign({ alg: 'ES384', typ: 'at+jwt', kid: next.kid }, forge.claims({ sub: 'rotated' }), next);
+    outage(await request(rotated));
+    outage(await request(rotated));
+    // Older keys keep serving meanwhile.
+    served(await request());
+  });
+
+  it('a flood of fresh requests during an outage costs at most one fetch per cooldown', async () => {
+    const { forge, clock, request, respond } = await setup();
+    respond((_req, res) => res.writeHead(500).end());
+    for (let i = 0; i < 50; i++) outage(await request());
+    expect(forge.jwksHits()).toBe(1);
+    clock.advance(COOLDOWN);
+    for (let i = 0; i < 50; i++) outage(await request());
+    expect(forge.jwksHits()).toBe(2);
+  });
+});
