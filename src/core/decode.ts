@@ -1,6 +1,8 @@
 import { base64url } from 'jose';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+// RFC 8259 §2: insignificant whitespace.
+const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
 /**
  * Decode one base64url segment of a compact JWS into a JSON object, or
@@ -17,7 +19,14 @@ export function decodeJSONSegment(segment: string): Record<string, unknown> | un
   let text: string;
   let value: unknown;
   try {
-    text = utf8.decode(base64url.decode(segment));
+    const bytes = base64url.decode(segment);
+    // Only an object can be a JOSE header or claims set: refusing anything else
+    // before decoding spares building a TypeError or SyntaxError (and its
+    // stack) for every garbage token of a flood.
+    let first = 0;
+    while (first < bytes.length && JSON_SPACE.has(bytes[first] as number)) first++;
+    if (bytes[first] !== 0x7b /* { */) return undefined;
+    text = utf8.decode(bytes);
     value = JSON.parse(text);
   } catch {
     return undefined;

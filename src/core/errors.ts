@@ -102,20 +102,31 @@ export class AuthError extends Error {
   readonly code: AuthErrorCode;
   /** HTTP status for this code. */
   readonly status: 401 | 403 | 503;
-  /** RFC 6750 `WWW-Authenticate` value, when the code calls for a challenge. */
-  readonly wwwAuthenticate: string | undefined;
   /** Scopes that were required (for `insufficient_scope`). */
   readonly requiredScopes: readonly string[] | undefined;
+  readonly #realm: string;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
-    super(message, options.cause === undefined ? undefined : { cause: options.cause });
-    const meaning = AUTH_ERROR_TABLE[code];
+    // An AuthError is the expected answer to a bad request, not a bug: its
+    // stack says nothing useful and capturing it was most of the cost of
+    // refusing a flood of forged tokens. Causes keep their own stacks.
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    try {
+      super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    } finally {
+      Error.stackTraceLimit = limit;
+    }
     this.code = code;
-    this.status = meaning.status;
+    this.status = AUTH_ERROR_TABLE[code].status;
     this.requiredScopes = options.requiredScopes;
-    this.wwwAuthenticate = meaning.challenge
-      ? buildWWWAuthenticate(meaning.bearerError, message, options.realm ?? 'api', options.requiredScopes)
-      : undefined;
+    this.#realm = options.realm ?? 'api';
+  }
+
+  /** RFC 6750 `WWW-Authenticate` value, when the code calls for a challenge (built on first read). */
+  get wwwAuthenticate(): string | undefined {
+    const meaning = AUTH_ERROR_TABLE[this.code];
+    return meaning.challenge ? buildWWWAuthenticate(meaning.bearerError, this.message, this.#realm, this.requiredScopes) : undefined;
   }
 
   /** The table row for this error's code. */

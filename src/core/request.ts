@@ -55,16 +55,24 @@ interface HeadersLike {
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 const isHeadersLike = (value: unknown): value is HeadersLike => isObject(value) && typeof value.get === 'function';
 
-/** Every value sent under `name` (lower-case), from a record whose keys may be in any case. */
-function recordValues(record: Record<string, unknown>, name: string): string[] {
-  const values: string[] = [];
+const EMPTY: readonly string[] = Object.freeze([]);
+
+function toList(value: unknown): readonly string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.filter((item): item is string => typeof item === 'string');
+  return EMPTY;
+}
+
+/** Values by lower-case name, for a record whose keys may be in any case (built once per request). */
+function indexRecord(record: Record<string, unknown>): Map<string, string[]> {
+  const index = new Map<string, string[]>();
   for (const key of Object.keys(record)) {
-    if (key.toLowerCase() !== name) continue;
-    const value = record[key];
-    if (typeof value === 'string') values.push(value);
-    else if (Array.isArray(value)) for (const item of value) if (typeof item === 'string') values.push(item);
+    const lower = key.toLowerCase();
+    const list = index.get(lower) ?? [];
+    list.push(...toList(record[key]));
+    index.set(lower, list);
   }
-  return values;
+  return index;
 }
 
 function rawCount(rawHeaders: readonly unknown[], name: string): number {
@@ -98,7 +106,7 @@ function ownOrigin(url: unknown, host: string | undefined, encrypted: boolean): 
 // Node's HTTP/2 compatibility layer carries the authority in `:authority`, not Host
 // (a Fetch `Headers` refuses pseudo-header names, so only records are asked).
 const authority = (headers: Record<string, unknown>, fetchHeaders: HeadersLike | undefined): string | undefined =>
-  fetchHeaders ? undefined : recordValues(headers, ':authority')[0];
+  fetchHeaders ? undefined : (indexRecord(headers).get(':authority') ?? EMPTY)[0];
 
 const stringView = (token: string): RequestView => ({
   method: 'GET',
@@ -108,6 +116,81 @@ const stringView = (token: string): RequestView => ({
   origin: undefined,
   rawToken: token,
 });
+
+// A class, not a literal of closures: a request view is made on every request,
+// and methods on a prototype cost nothing per request.
+class View implements RequestView {
+  readonly method: string;
+  private index: Map<string, string[]> | undefined;
+  private parsed: Record<string, string | undefined> | undefined;
+  private ownOrigin: string | null | undefined = null;
+
+  constructor(
+    private readonly request: Record<string, unknown>,
+    private readonly headers: Record<string, unknown>,
+    private readonly fetchHeaders: HeadersLike | undefined,
+    private readonly rawHeaders: readonly unknown[] | undefined,
+    // A record of strings only: NextRequest's `cookies` is a RequestCookies map (with `get`), read from the header instead.
+    private readonly preParsed: Record<string, unknown> | undefined,
+  ) {
+    const method = request.method;
+    this.method = typeof method === 'string' && method !== '' ? method.toUpperCase() : 'GET';
+  }
+
+  private values(lower: string): readonly string[] {
+    if (this.fetchHeaders) {
+      const value = this.fetchHeaders.get(lower);
+      return value === null ? EMPTY : [value];
+    }
+    // Node lower-cases `headers` keys (its `rawHeaders` tell it is Node); other records may not.
+    if (this.rawHeaders) return toList(this.headers[lower]);
+    this.index ??= indexRecord(this.headers);
+    return this.index.get(lower) ?? EMPTY;
+  }
+
+  headerCount(name: string): number {
+    const lower = name.toLowerCase();
+    const count = this.values(lower).length;
+    // Node keeps only the first duplicated Authorization in `headers`; `rawHeaders` has them all.
+    return this.rawHeaders ? Math.max(count, rawCount(this.rawHeaders, lower)) : count;
+  }
+
+  header(name: string): string | undefined {
+    const lower = name.toLowerCase();
+    const found = this.values(lower);
+    if (found.length === 0) return undefined;
+    if (lower === 'authorization' && this.headerCount(lower) > 1) return undefined;
+    return found.length === 1 ? found[0] : found.join(lower === 'cookie' ? '; ' : ', ');
+  }
+
+  cookie(name: string): string | undefined {
+    if (this.preParsed) {
+      const value = Object.hasOwn(this.preParsed, name) ? this.preParsed[name] : undefined;
+      return typeof value === 'string' ? value : undefined;
+    }
+    if (this.parsed === undefined) {
+      const raw = this.header('cookie');
+      try {
+        this.parsed = raw === undefined ? {} : parse(raw);
+      } catch {
+        this.parsed = {};
+      }
+    }
+    // The type guard turns inherited names (`constructor`, `__proto__`) into misses.
+    const value = this.parsed[name];
+    return typeof value === 'string' ? value : undefined;
+  }
+
+  get origin(): string | undefined {
+    if (this.ownOrigin === null) {
+      // RFC 9112 §3.2: more than one Host makes the request invalid, so no origin is derived from it.
+      const host = this.headerCount('host') > 1 ? undefined : (this.values('host')[0] ?? authority(this.headers, this.fetchHeaders));
+      const socket = this.request.socket;
+      this.ownOrigin = ownOrigin(this.request.url, host?.trim(), isObject(socket) && socket.encrypted === true);
+    }
+    return this.ownOrigin;
+  }
+}
 
 /**
  * Normalise any accepted input into a {@link RequestView}. Cheap: headers are read
@@ -130,66 +213,6 @@ export function toRequestView(input: AuthInput): RequestView {
   const headers = request.headers;
   const fetchHeaders = isHeadersLike(headers) ? headers : undefined;
   const rawHeaders = Array.isArray(request.rawHeaders) ? (request.rawHeaders as unknown[]) : undefined;
-
-  const values = (name: string): string[] => {
-    if (fetchHeaders) {
-      const value = fetchHeaders.get(name);
-      return value === null ? [] : [value];
-    }
-    return recordValues(headers, name);
-  };
-  const headerCount = (name: string): number => {
-    const lower = name.toLowerCase();
-    const count = values(lower).length;
-    // Node keeps only the first duplicated Authorization in `headers`; `rawHeaders` has them all.
-    return rawHeaders ? Math.max(count, rawCount(rawHeaders, lower)) : count;
-  };
-  const header = (name: string): string | undefined => {
-    const lower = name.toLowerCase();
-    const found = values(lower);
-    if (found.length === 0) return undefined;
-    if (lower === 'authorization' && headerCount(lower) > 1) return undefined;
-    return found.join(lower === 'cookie' ? '; ' : ', ');
-  };
-
-  // A record of strings only: NextRequest's `cookies` is a RequestCookies map (with `get`), read from the header instead.
   const preParsed = isObject(request.cookies) && !isHeadersLike(request.cookies) ? request.cookies : undefined;
-  let parsed: Record<string, string | undefined> | undefined;
-  const cookie = (name: string): string | undefined => {
-    if (preParsed) {
-      const value = Object.hasOwn(preParsed, name) ? preParsed[name] : undefined;
-      return typeof value === 'string' ? value : undefined;
-    }
-    if (parsed === undefined) {
-      const raw = header('cookie');
-      try {
-        parsed = raw === undefined ? {} : parse(raw);
-      } catch {
-        parsed = {};
-      }
-    }
-    // The type guard turns inherited names (`constructor`, `__proto__`) into misses.
-    const value = parsed[name];
-    return typeof value === 'string' ? value : undefined;
-  };
-
-  const method = typeof request.method === 'string' && request.method !== '' ? request.method.toUpperCase() : 'GET';
-  const encrypted = isObject(request.socket) && request.socket.encrypted === true;
-  let origin: string | null | undefined = null;
-  const readOrigin = (): string | undefined => {
-    // RFC 9112 §3.2: more than one Host makes the request invalid, so no origin is derived from it.
-    const host = headerCount('host') > 1 ? undefined : (values('host')[0] ?? authority(headers, fetchHeaders));
-    return ownOrigin(request.url, host?.trim(), encrypted);
-  };
-
-  return {
-    method,
-    header,
-    headerCount,
-    cookie,
-    get origin() {
-      if (origin === null) origin = readOrigin();
-      return origin;
-    },
-  };
+  return new View(request, headers, fetchHeaders, rawHeaders, preParsed);
 }

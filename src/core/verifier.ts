@@ -39,6 +39,15 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
   const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms };
   const joseOptions = { algorithms: [...options.algorithms] };
 
+  const interned = new Map<string, string>();
+  const intern = (value: string): string => {
+    const known = interned.get(value);
+    if (known !== undefined) return known;
+    // Only verified tokens reach here, so the set is the tenant's few clients and keys; bounded anyway.
+    if (interned.size < 1_000) interned.set(value, value);
+    return value;
+  };
+
   const checkRevoked = async (sub: string, issuedAtMs: number): Promise<void> => {
     if (!revocation) return;
     let revokedAt: number | undefined;
@@ -74,6 +83,9 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
       // tokens amplify into requests to Logto.
       throw new AuthError('invalid_token', 'token signature is invalid', { cause: error });
     }
+    // Every cached token repeats the same issuer, audience, client and key id:
+    // one shared string each keeps 10,000 cached tokens inside their memory budget.
+    for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
     await checkRevoked(payload.sub as string, issuedAtMs);
     let claims: TClaims = payload as TClaims;
@@ -85,8 +97,8 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // A token cut out of a Cookie header is a V8 sliced string that keeps the whole header alive
     // for as long as it is cached; concatenating and slicing gives it storage of its own.
     const own = (' ' + token).slice(1);
-    const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope));
-    cache?.set(own, { value: auth, kid: header.kid, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
+    cache?.set(own, { value: auth, kid: intern(header.kid), sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
     return auth;
   };
 
