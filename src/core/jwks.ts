@@ -138,9 +138,15 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     return keys;
   }
 
+  // While Logto cannot be reached, a kid we do not know may be the key it just
+  // rotated to: that is an outage (503), never a bad token (401) that makes
+  // clients sign their users out.
+  const unknownKid = (): AuthError =>
+    lastFailure === undefined ? new AuthError('invalid_token', 'the token key is not in the key set') : unavailable('the key set cannot be refreshed to find the token key');
+
   async function lookupUnknown(kid: string): Promise<VerificationJWK> {
     if (inflight) await inflight;
-    else if (unknownKids.has(kid) || now() - lastKidRefetchAt < cooldown || !mayRetry()) throw new AuthError('invalid_token', 'the token key is not in the key set');
+    else if (unknownKids.has(kid) || now() - lastKidRefetchAt < cooldown || !mayRetry()) throw unknownKid();
     else {
       lastKidRefetchAt = now();
       await refresh();
@@ -155,7 +161,7 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
       }
       unknownKids.add(kid);
     }
-    throw new AuthError('invalid_token', 'the token key is not in the key set');
+    throw unknownKid();
   }
 
   async function importFor(jwk: VerificationJWK, alg: string): Promise<CryptoKey> {

@@ -131,10 +131,9 @@ describe('IdP faults: guests and rotations', () => {
     expect(retired.status === 'anonymous' && retired.error.status).toBe(401);
   });
 
-  // Known gap, pinned the other way by test/core/jwks-faults.test.ts ("refuses an unknown kid as
-  // invalid_token while the IdP is down"): the store cannot tell a just-rotated kid from a retired one,
-  // and answers 401. \`it.fails\` keeps this visible and turns red once the core answers 503 here.
-  it.fails('known gap: a token signed by a just-rotated key while the IdP is down should be an outage (503), not a 401', async () => {
+  // The store cannot tell a just-rotated kid from a retired one while the IdP is down, so it answers
+  // as for an outage: the client retries instead of signing its user out.
+  it('a token signed by a just-rotated key while the IdP is down is an outage (503), not a 401', async () => {
     const { forge, clock, request, respond } = await setup();
     served(await request());
     clock.advance(COOLDOWN);
