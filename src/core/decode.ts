@@ -1,6 +1,21 @@
 import { base64url } from 'jose';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+// Node's Buffer decodes base64url natively, several times faster than jose's
+// portable decoder; it is looked up, not imported, so edge runtimes (no
+// Buffer) keep the portable path. The segment's alphabet is already checked.
+interface NodeBuffer {
+  from(input: string, encoding: 'base64url'): Uint8Array;
+}
+const NodeBufferImpl = (globalThis as { Buffer?: NodeBuffer }).Buffer;
+const decodeBase64url: (segment: string) => Uint8Array = NodeBufferImpl
+  ? (segment) => {
+      // Buffer ignores a trailing partial quantum that atob refuses (length % 4 === 1).
+      if (segment.length % 4 === 1) throw new TypeError('invalid base64url length');
+      return NodeBufferImpl.from(segment, 'base64url');
+    }
+  : (segment) => base64url.decode(segment);
 // RFC 8259 §2: insignificant whitespace.
 const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
 
@@ -19,7 +34,7 @@ export function decodeJSONSegment(segment: string): Record<string, unknown> | un
   let text: string;
   let value: unknown;
   try {
-    const bytes = base64url.decode(segment);
+    const bytes = decodeBase64url(segment);
     // Only an object can be a JOSE header or claims set: refusing anything else
     // before decoding spares building a TypeError or SyntaxError (and its
     // stack) for every garbage token of a flood.
