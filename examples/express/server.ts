@@ -5,15 +5,10 @@
  */
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import { createAuthKit } from 'logto-authkit';
 import { authMiddleware, requireAuth } from 'logto-authkit/express';
-import { createTestIssuer } from 'logto-authkit/testing';
+import { createDevKit } from '../shared/dev-kit.js';
 
-const issuer = process.env.LOGTO_URL ? undefined : await createTestIssuer({ audience: 'https://api.example.test' });
-const kit = createAuthKit({
-  logtoUrl: process.env.LOGTO_URL ?? issuer!.logtoUrl,
-  audience: process.env.LOGTO_AUDIENCE ?? 'https://api.example.test',
-});
+const { kit, printTokens, closeOnSignal } = await createDevKit();
 
 const posts: { id: string; title: string; author: string }[] = [];
 const app = express();
@@ -41,17 +36,7 @@ const port = Number(process.env.PORT ?? 3000);
 const server = app.listen(port, '127.0.0.1', async () => {
   const { port: bound } = server.address() as AddressInfo;
   console.log(`Express on http://127.0.0.1:${bound}`);
-  if (issuer) {
-    console.log(`\nTest issuer at ${issuer.logtoUrl}. Tokens (valid 1 h):`);
-    console.log(`READER=${await issuer.mintToken({ sub: 'reader', scope: 'read:posts' })}`);
-    console.log(`WRITER=${await issuer.mintToken({ sub: 'writer', scope: 'read:posts write:posts' })}`);
-  }
+  await printTokens();
 });
 
-const shutdown = (): void => {
-  server.close();
-  kit.close();
-  void issuer?.close();
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+closeOnSignal(server);

@@ -8,9 +8,9 @@ import type { AddressInfo } from 'node:net';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { createAuthKit, type AuthContext } from 'logto-authkit';
+import type { AuthContext } from 'logto-authkit';
 import { authDirectiveTransformer, authDirectiveTypeDefs, createGraphQLWSAuth, useLogtoAuth } from 'logto-authkit/graphql';
-import { createTestIssuer } from 'logto-authkit/testing';
+import { createDevKit } from '../shared/dev-kit.js';
 
 const typeDefs = /* GraphQL */ `
   type Query {
@@ -50,11 +50,7 @@ const resolvers = {
   },
 };
 
-const issuer = process.env.LOGTO_URL ? undefined : await createTestIssuer({ audience: 'https://api.example.test' });
-const kit = createAuthKit({
-  logtoUrl: process.env.LOGTO_URL ?? issuer!.logtoUrl,
-  audience: process.env.LOGTO_AUDIENCE ?? 'https://api.example.test',
-});
+const { kit, printTokens, closeOnSignal } = await createDevKit();
 
 const schema = authDirectiveTransformer(createSchema({ typeDefs: [authDirectiveTypeDefs, typeDefs], resolvers }));
 const yoga = createYoga({ schema, plugins: [useLogtoAuth(kit)] });
@@ -65,17 +61,7 @@ const port = Number(process.env.PORT ?? 4000);
 server.listen(port, '127.0.0.1', async () => {
   const { port: bound } = server.address() as AddressInfo;
   console.log(`GraphQL Yoga on http://127.0.0.1:${bound}${yoga.graphqlEndpoint}`);
-  if (issuer) {
-    console.log(`\nTest issuer at ${issuer.logtoUrl}. Tokens (valid 1 h):`);
-    console.log(`READER=${await issuer.mintToken({ sub: 'reader', scope: 'read:posts' })}`);
-    console.log(`WRITER=${await issuer.mintToken({ sub: 'writer', scope: 'read:posts write:posts' })}`);
-  }
+  await printTokens();
 });
 
-const shutdown = (): void => {
-  server.close();
-  kit.close();
-  void issuer?.close();
-};
-process.once('SIGINT', shutdown);
-process.once('SIGTERM', shutdown);
+closeOnSignal(server);

@@ -6,16 +6,11 @@
 import { initTRPC } from '@trpc/server';
 import { createHTTPServer } from '@trpc/server/adapters/standalone';
 import type { AddressInfo } from 'node:net';
-import { createAuthKit } from 'logto-authkit';
 import { authResponseMeta, createAuthProcedures, createTRPCContext } from 'logto-authkit/trpc';
-import { createTestIssuer } from 'logto-authkit/testing';
 import { z } from 'zod';
+import { createDevKit } from '../shared/dev-kit.js';
 
-const issuer = process.env.LOGTO_URL ? undefined : await createTestIssuer();
-const kit = createAuthKit({
-  logtoUrl: process.env.LOGTO_URL ?? issuer?.logtoUrl ?? '',
-  audience: process.env.LOGTO_AUDIENCE ?? issuer?.audience ?? '',
-});
+const { kit, printTokens, closeOnSignal } = await createDevKit();
 
 const createContext = createTRPCContext(kit);
 const t = initTRPC.context<typeof createContext>().create();
@@ -35,17 +30,6 @@ const server = createHTTPServer({ router: appRouter, createContext, responseMeta
 server.listen(Number(process.env.PORT ?? 3000), '127.0.0.1', () => {
   const { port } = server.address() as AddressInfo;
   console.log(`tRPC API on http://127.0.0.1:${port}`);
-  if (!issuer) return;
-  void Promise.all([issuer.mintToken({ sub: 'reader', scope: 'read:posts' }), issuer.mintToken({ sub: 'writer', scope: 'read:posts write:posts' })]).then(([reader, writer]) => {
-    console.log(`READER_TOKEN=${reader}`);
-    console.log(`WRITER_TOKEN=${writer}`);
-  });
+  void printTokens();
 });
-
-const stop = (): void => {
-  server.close();
-  kit.close();
-  void issuer?.close();
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+closeOnSignal(server);
