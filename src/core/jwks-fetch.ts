@@ -4,6 +4,7 @@
  * the selection of the entries that can verify a signature.
  */
 import { selectVerificationKeys, type VerificationJWK } from './jwks-keys.js';
+import { readBodyLimited } from './read-body.js';
 
 /** Why a key-set fetch was refused. Kept as the `cause` of a `jwks_unavailable` error. */
 export type JWKSFetchFailure =
@@ -120,26 +121,8 @@ async function readLimited(response: Response, maxBytes: number): Promise<string
     await response.body?.cancel().catch(() => undefined);
     throw new JWKSFetchError('too_large', `the key set is larger than ${maxBytes} bytes`);
   }
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel().catch(() => undefined);
-      throw new JWKSFetchError('too_large', `the key set is larger than ${maxBytes} bytes`);
-    }
-    chunks.push(value);
-  }
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
+  const body = response.body === null ? new Uint8Array(0) : await readBodyLimited(response.body, maxBytes);
+  if (body === undefined) throw new JWKSFetchError('too_large', `the key set is larger than ${maxBytes} bytes`);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(body);
   } catch (error) {

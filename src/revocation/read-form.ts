@@ -1,3 +1,5 @@
+import { readBodyLimited } from '../core/read-body.js';
+
 /** Why a back-channel logout request was refused before its token was looked at. */
 export interface FormRefusal {
   status: 400 | 405 | 413 | 415;
@@ -5,31 +7,6 @@ export interface FormRefusal {
 }
 
 const FORM_TYPE = 'application/x-www-form-urlencoded';
-
-/** Reads at most `limit` bytes of `body`; `undefined` when it is longer. */
-async function readLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      // Stop reading at once: an oversized body is never buffered whole.
-      await reader.cancel().catch(() => undefined);
-      return undefined;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return bytes;
-}
 
 /**
  * Take the `logout_token` out of a back-channel logout request: only `POST`
@@ -49,7 +26,7 @@ export async function readLogoutForm(request: Request, maxBodySize: number): Pro
   if (type !== FORM_TYPE) return { status: 415, description: `back-channel logout takes ${FORM_TYPE} only` };
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > maxBodySize) return { status: 413, description: 'request body is larger than accepted' };
-  const bytes = request.body ? await readLimited(request.body, maxBodySize) : new Uint8Array(0);
+  const bytes = request.body ? await readBodyLimited(request.body, maxBodySize) : new Uint8Array(0);
   if (!bytes) return { status: 413, description: 'request body is larger than accepted' };
   let text: string;
   try {
