@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
 import { startServer, type ControlledServer } from '../helpers/serve-json.js';
 import { startExpress, type ExpressServer } from './harness.js';
+import { expectRefusal } from '../helpers/expect-refusal.js';
 
 let issuer: TestIssuer;
 let op: OidcStandIn;
@@ -49,14 +50,6 @@ afterAll(async () => {
 const get = (path: string, token?: string, init: RequestInit = {}) =>
   fetch(`${server.url}${path}`, { ...init, headers: token ? { authorization: `Bearer ${token}` } : {} });
 
-async function expectRefusal(res: Response, status: number, error: string): Promise<{ error: string; error_description: string }> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
-  const body = (await res.json()) as { error: string; error_description: string };
-  expect(body).toEqual({ error, error_description: expect.any(String) });
-  return body;
-}
 
 describe('requireAuth', () => {
   it('lets public routes through for anyone', async () => {

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rawRequest } from '../express/raw-http.js';
+import { expectRefusal } from '../helpers/expect-refusal.js';
 
 // Builds examples/nextjs once (`next build --webpack`, ~40 s on 2 cores), starts
 // it with `next start` against a local test issuer and talks to it over HTTP.
@@ -79,13 +80,6 @@ afterAll(async () => {
 
 const bearer = async (claims: Record<string, unknown> = {}) => ({ authorization: `Bearer ${await issuer.mintToken(claims)}` });
 
-async function expectRefusal(res: Response, status: number, error: string): Promise<{ error_description: string }> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  const body = (await res.json()) as { error: string; error_description: string };
-  expect(body.error).toBe(error);
-  return body;
-}
 
 describe('examples/nextjs: route handlers with withAuth', () => {
   it('401 without a token, with the Bearer challenge', async () => {

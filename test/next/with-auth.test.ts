@@ -3,6 +3,7 @@ import { withAuth, verifyNextAuth, type NextRouteContext } from 'logto-authkit/n
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { startServer, type ControlledServer } from '../helpers/serve-json.js';
+import { expectRefusal } from '../helpers/expect-refusal.js';
 
 let issuer: TestIssuer;
 let brokenJWKS: ControlledServer;
@@ -25,13 +26,6 @@ const context = (params: Record<string, string> = {}): NextRouteContext => ({ pa
 const request = (headers: Record<string, string> = {}, url = 'http://app.test/api/me') => new Request(url, { headers });
 const bearer = async (claims: Record<string, unknown> = {}) => ({ authorization: `Bearer ${await issuer.mintToken(claims)}` });
 
-async function expectRefusal(res: Response, status: number, error: string): Promise<{ error_description: string }> {
-  expect(res.status).toBe(status);
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  const body = (await res.json()) as { error: string; error_description: string };
-  expect(body.error).toBe(error);
-  return body;
-}
 
 describe('withAuth', () => {
   const me = (req: Request, ctx: NextRouteContext) => withAuth(kit, (_request, { auth }) => Response.json({ userId: auth.userId }))(req, ctx);
