@@ -43,15 +43,20 @@ const malformed = (): AuthError => new AuthError('invalid_token', 'the Authoriza
 type HeaderResult = { token: string } | { error: AuthError } | undefined;
 
 function fromAuthorization(view: RequestView): HeaderResult {
-  if (view.headerCount('authorization') > 1) return { error: malformed() };
   // RFC 9110 §5.5: surrounding whitespace is not part of a field value.
+  // (`header` answers undefined for a repeated Authorization; headerCount tells it apart from none.)
   const value = view.header('authorization')?.trim();
+  if (value === undefined) return view.headerCount('authorization') > 1 ? { error: malformed() } : undefined;
   // An empty header carries no credentials: the same as no header.
-  if (value === undefined || value === '') return undefined;
-  const scheme = value.split(/[ \t]/, 1)[0] ?? '';
+  if (value === '') return undefined;
+  let end = 0;
+  while (end < value.length && value.charCodeAt(end) !== 0x20 && value.charCodeAt(end) !== 0x09) end++;
   // Another scheme (Basic, DPoP, ...) is someone else's business, not an error of ours.
-  if (!BEARER_SCHEME.test(scheme)) return undefined;
-  const token = /^ +(.*)$/s.exec(value.slice(scheme.length))?.[1] ?? '';
+  if (!BEARER_SCHEME.test(value.slice(0, end))) return undefined;
+  let start = end;
+  while (value.charCodeAt(start) === 0x20) start++;
+  // At least one SP between scheme and token (a tab is not one).
+  const token = start > end ? value.slice(start) : '';
   return B64TOKEN.test(token) ? { token } : { error: malformed() };
 }
 

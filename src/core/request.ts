@@ -79,7 +79,8 @@ function rawCount(rawHeaders: readonly unknown[], name: string): number {
   let count = 0;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const key = rawHeaders[i];
-    if (typeof key === 'string' && key.toLowerCase() === name) count++;
+    // Length first: most names differ in length, and lower-casing allocates.
+    if (typeof key === 'string' && key.length === name.length && key.toLowerCase() === name) count++;
   }
   return count;
 }
