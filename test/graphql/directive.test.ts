@@ -1,25 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { createAuthKit, definePolicy, type AuthKit } from 'logto-authkit';
+import { definePolicy, type AuthKit } from 'logto-authkit';
 import { authDirectiveTransformer, authDirectiveTypeDefs } from 'logto-authkit/graphql';
-import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
-import { gql, startYogaServer, type TestServer } from './harness.js';
+import type { TestIssuer } from 'logto-authkit/testing';
+import { gql, startYogaSuite, type TestServer, type YogaSuite } from './harness.js';
 
 let issuer: TestIssuer;
 let kit: AuthKit;
 let server: TestServer;
 
+let suite: YogaSuite;
+
 beforeAll(async () => {
-  issuer = await createTestIssuer();
-  kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience });
-  server = await startYogaServer(kit);
+  suite = await startYogaSuite();
+  ({ issuer, kit, server } = suite);
 });
-afterAll(async () => {
-  await server.close();
-  kit.close();
-  await issuer.close();
-});
+afterAll(() => suite.close());
 
 const build = (sdl: string, options: Parameters<typeof authDirectiveTransformer>[1] = {}) =>
   authDirectiveTransformer(makeExecutableSchema({ typeDefs: [authDirectiveTypeDefs, sdl] }), options);

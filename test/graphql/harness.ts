@@ -4,7 +4,8 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga } from 'graphql-yoga';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
-import { definePolicy, type AuthKit } from 'logto-authkit';
+import { createAuthKit, definePolicy, type AuthKit } from 'logto-authkit';
+import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { authDirectiveTransformer, authDirectiveTypeDefs, createGraphQLWSAuth, useLogtoAuth, type DenyEvent, type LogtoAuthPluginOptions } from 'logto-authkit/graphql';
 
 // A schema exercising every @auth form; `calls` counts resolver runs so tests can prove a refused resolver never ran.
@@ -142,4 +143,29 @@ export async function gql(url: string, query: string, { token, variables }: { to
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, headers: response.headers, body: (await response.json()) as GraphQLResponse['body'] };
+}
+
+/** A test issuer, a kit for it and a Yoga server: what most GraphQL test files start with. */
+export interface YogaSuite {
+  issuer: TestIssuer;
+  kit: AuthKit;
+  server: TestServer;
+  close(): Promise<void>;
+}
+
+/** Start a {@link YogaSuite}; `close()` stops all three. */
+export async function startYogaSuite(): Promise<YogaSuite> {
+  const issuer = await createTestIssuer();
+  const kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience });
+  const server = await startYogaServer(kit);
+  return {
+    issuer,
+    kit,
+    server,
+    async close() {
+      await server.close();
+      kit.close();
+      await issuer.close();
+    },
+  };
 }

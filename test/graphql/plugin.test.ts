@@ -1,24 +1,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from 'logto-authkit';
 import { useLogtoAuth } from 'logto-authkit/graphql';
-import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
+import type { TestIssuer } from 'logto-authkit/testing';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
-import { gql, startYogaServer, type TestServer } from './harness.js';
+import { gql, startYogaServer, startYogaSuite, type TestServer, type YogaSuite } from './harness.js';
 
 let issuer: TestIssuer;
 let kit: AuthKit;
 let server: TestServer;
 
+let suite: YogaSuite;
+
 beforeAll(async () => {
-  issuer = await createTestIssuer();
-  kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience });
-  server = await startYogaServer(kit);
+  suite = await startYogaSuite();
+  ({ issuer, kit, server } = suite);
 });
-afterAll(async () => {
-  await server.close();
-  kit.close();
-  await issuer.close();
-});
+afterAll(() => suite.close());
 
 describe('HTTP status of refusals', () => {
   it('every root field refused without a token: 401 with a bare Bearer challenge (RFC 6750 §3.1)', async () => {
