@@ -6,6 +6,7 @@
 
 /** Every reason a request can be refused. A stable string-literal union. */
 export type AuthErrorCode =
+  | 'invalid_request'
   | 'missing_token'
   | 'invalid_token'
   | 'token_expired'
@@ -20,21 +21,25 @@ export type AuthErrorCode =
   | 'guest_not_allowed'
   | 'organization_mismatch'
   | 'policy_denied'
+  | 'policy_error'
   | 'jwks_unavailable'
   | 'revocation_unavailable';
 
 /** tRPC error codes the table maps to (a subset of `TRPC_ERROR_CODE_KEY`). */
-export type AuthTRPCCode = 'UNAUTHORIZED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR';
+export type AuthTRPCCode = 'BAD_REQUEST' | 'UNAUTHORIZED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE';
 
 /** GraphQL `extensions.code` values the table maps to. */
-export type AuthGraphQLCode = 'UNAUTHENTICATED' | 'FORBIDDEN' | 'SERVICE_UNAVAILABLE';
+export type AuthGraphQLCode = 'BAD_REQUEST' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'INTERNAL_SERVER_ERROR' | 'SERVICE_UNAVAILABLE';
+
+/** The HTTP statuses of the table. */
+export type AuthErrorStatus = 400 | 401 | 403 | 500 | 503;
 
 /** One row of the error table. */
 export interface AuthErrorMeaning {
   /** HTTP status. */
-  status: 401 | 403 | 503;
+  status: AuthErrorStatus;
   /** The RFC 6750 §3.1 `error` attribute, or `null` when the header carries none. */
-  bearerError: 'invalid_token' | 'insufficient_scope' | null;
+  bearerError: 'invalid_request' | 'invalid_token' | 'insufficient_scope' | null;
   /** Whether a `WWW-Authenticate` challenge belongs on the response. */
   challenge: boolean;
   /** tRPC error code. */
@@ -56,6 +61,8 @@ const unauthenticated = (bearerError: 'invalid_token' | null): AuthErrorMeaning 
  * carries `invalid_token`: clients that see `invalid_token` sign their users out.
  */
 export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>> = Object.freeze({
+  // RFC 6750 §3.1: a malformed request (two credentials, a broken Authorization header) is 400 invalid_request.
+  invalid_request: { status: 400, bearerError: 'invalid_request', challenge: true, trpc: 'BAD_REQUEST', graphql: 'BAD_REQUEST' },
   missing_token: unauthenticated(null), // RFC 6750 §3.1: no error code when no credentials were sent
   guest_not_allowed: unauthenticated(null),
   invalid_token: unauthenticated('invalid_token'),
@@ -69,10 +76,12 @@ export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>>
   insufficient_scope: { status: 403, bearerError: 'insufficient_scope', challenge: true, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   csrf_rejected: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
   policy_denied: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
+  // A policy that throws (its database is down) is a server fault, never "forbidden".
+  policy_error: { status: 500, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'INTERNAL_SERVER_ERROR' },
   organization_mismatch: { status: 403, bearerError: null, challenge: false, trpc: 'FORBIDDEN', graphql: 'FORBIDDEN' },
-  jwks_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
+  jwks_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'SERVICE_UNAVAILABLE', graphql: 'SERVICE_UNAVAILABLE' },
   // The revocation store cannot answer (e.g. Redis down with onStoreError 'deny'): an outage, not a bad token.
-  revocation_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'INTERNAL_SERVER_ERROR', graphql: 'SERVICE_UNAVAILABLE' },
+  revocation_unavailable: { status: 503, bearerError: null, challenge: false, trpc: 'SERVICE_UNAVAILABLE', graphql: 'SERVICE_UNAVAILABLE' },
 });
 
 /** Options of the {@link AuthError} constructor. */
@@ -101,7 +110,7 @@ export class AuthError extends Error {
   /** Stable code; see the table in the README. */
   readonly code: AuthErrorCode;
   /** HTTP status for this code. */
-  readonly status: 401 | 403 | 503;
+  readonly status: AuthErrorStatus;
   /** Scopes that were required (for `insufficient_scope`). */
   readonly requiredScopes: readonly string[] | undefined;
   readonly #realm: string;

@@ -8,6 +8,7 @@ export {
   isAuthError,
   type AuthErrorCode,
   type AuthErrorMeaning,
+  type AuthErrorStatus,
   type AuthErrorOptions,
   type AuthGraphQLCode,
   type AuthTRPCCode,

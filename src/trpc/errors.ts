@@ -8,8 +8,8 @@ import { isAuthError, type AuthError } from 'logto-authkit';
 /**
  * The `TRPCError` for an auth failure: the table's tRPC code, the error's own
  * message (it names missing scopes, never the token) and the `AuthError` as `cause`.
- * `jwks_unavailable` becomes `INTERNAL_SERVER_ERROR` (tRPC has no 503 code):
- * use {@link authResponseMeta} to send 503.
+ * `jwks_unavailable` and `revocation_unavailable` become `SERVICE_UNAVAILABLE`
+ * (tRPC v11 sends it as 503), so an outage never reads as a bad token.
  *
  * @example
  * ```ts

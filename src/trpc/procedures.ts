@@ -71,7 +71,7 @@ const missingContext = (): TRPCError =>
 /**
  * A tRPC middleware that lets a call through only when `ctx.auth` meets the
  * requirement, and narrows `ctx.auth` for what follows. Failures throw
- * `TRPCError` (`UNAUTHORIZED`, `FORBIDDEN`, or `INTERNAL_SERVER_ERROR` for
+ * `TRPCError` (`UNAUTHORIZED`, `FORBIDDEN`, or `SERVICE_UNAVAILABLE` for
  * `jwks_unavailable`) with the `AuthError` as `cause`. A token that expired
  * since the context was built (a WebSocket connection) is refused, and a
  * subscription's async iterable ends with `UNAUTHORIZED` at the token's `exp`.

@@ -16,8 +16,8 @@ describe('toTRPCError', () => {
     expect(error.cause).toBe(authError);
   });
 
-  it('maps jwks_unavailable to INTERNAL_SERVER_ERROR (tRPC has no 503 code)', () => {
-    expect(toTRPCError(new AuthError('jwks_unavailable', 'keys unavailable')).code).toBe('INTERNAL_SERVER_ERROR');
+  it('maps jwks_unavailable to SERVICE_UNAVAILABLE (503 since tRPC v11)', () => {
+    expect(toTRPCError(new AuthError('jwks_unavailable', 'keys unavailable')).code).toBe('SERVICE_UNAVAILABLE');
   });
 });
 

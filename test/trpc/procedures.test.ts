@@ -154,7 +154,7 @@ describe('tRPC procedures: guests, outages and the real OpenID provider', () => 
     }
   });
 
-  it('jwks_unavailable: 503 through authResponseMeta, INTERNAL_SERVER_ERROR code, never 401', async () => {
+  it('jwks_unavailable: 503 through authResponseMeta, SERVICE_UNAVAILABLE code, never 401', async () => {
     const dead = createServer();
     await new Promise<void>((resolve) => dead.listen(0, '127.0.0.1', resolve));
     const port = (dead.address() as AddressInfo).port;
@@ -168,7 +168,7 @@ describe('tRPC procedures: guests, outages and the real OpenID provider', () => 
       expect(response.status).toBe(503);
       expect(response.headers.get('www-authenticate')).toBeNull();
       const error = await trpcError(client(server.url, token).me.query());
-      expect(error.data?.code).toBe('INTERNAL_SERVER_ERROR');
+      expect(error.data?.code).toBe('SERVICE_UNAVAILABLE');
       expect(await client(server.url, token).health.query()).toEqual({ ok: true, status: 'anonymous' });
     } finally {
       await server.close();
