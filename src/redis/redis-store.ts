@@ -1,6 +1,6 @@
-import { AuthError, createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, type MemoryRevocationStore } from 'logto-authkit';
+import { AuthError, createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, MAX_REVOCATION_SKEW, type MemoryRevocationStore } from 'logto-authkit';
 import { parseScored, withTimeout, type RedisSubscriberLike } from './redis-client.js';
-import { parseMessage, WRITE_SCRIPT, type Entry } from './redis-protocol.js';
+import { entryOf, memberOf, parseMessage, WRITE_SCRIPT, type Entry } from './redis-protocol.js';
 import type { RedisRevocationStore, RedisRevocationStoreOptions } from './redis-store-options.js';
 
 const MAX_PENDING = 10_000;
@@ -14,7 +14,8 @@ const MAX_PENDING = 10_000;
  * and kept current by pub/sub, so the per-request check stays synchronous.
  * Revocations made while Redis is unreachable apply here at once and are
  * written when it is back; reloading writes the mirror back too, so a Redis
- * restarted without persistence recovers. Needs Redis ≥ 6.2 (`ZADD GT`).
+ * restarted without persistence recovers. A PING every `heartbeatInterval`
+ * tells a hung Redis from a quiet one. Needs Redis ≥ 6.2 (`ZADD GT`).
  *
  * Built for node-redis (`redis` v5, v4 fits too) rather than ioredis: Redis
  * recommends node-redis for new projects (ioredis is maintained on a
@@ -47,6 +48,10 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   const deny = (options.onStoreError ?? 'allow') === 'deny';
   const timeout = options.commandTimeout ?? 1000;
   const retryDelay = options.retryDelay ?? 250;
+  const heartbeatInterval = options.heartbeatInterval ?? 2000;
+  for (const [name, value] of [['ttl', ttl], ['commandTimeout', timeout], ['retryDelay', retryDelay], ['heartbeatInterval', heartbeatInterval]] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`logto-authkit: option "${name}" must be a positive integer (ms)`);
+  }
   const now = options.now ?? Date.now;
   const key = `${prefix}revoked`;
   const channel = `${prefix}revocations`;
@@ -59,6 +64,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   let warned = false;
   let syncing: Promise<void> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
 
@@ -71,10 +77,15 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   const command = (args: string[]): Promise<unknown> =>
     client.isReady ? withTimeout(client.sendCommand(args), timeout) : Promise.reject(new Error('the Redis client is not connected'));
   const apply = (entry: Entry): Promise<void> =>
-    entry.kind === 'sub' ? mirror.revoke({ sub: entry.id, before: entry.before }) : mirror.revokeSession({ sid: entry.id, before: entry.before });
+    entry.kind === 'sub' ? mirror.revoke({ iss: entry.iss, sub: entry.id, before: entry.before }) : mirror.revokeSession({ sid: entry.id, before: entry.before });
+  // What arrives from Redis is bounded like what is made here: a `before` far
+  // in the future (1e300) would lock a user out for good.
+  const applyRemote = async (entry: Entry): Promise<void> => {
+    if (entry.before > now() + MAX_REVOCATION_SKEW) return report(new Error(`ignored a revocation from Redis whose "before" lies more than ${MAX_REVOCATION_SKEW} ms in the future`));
+    await apply(entry);
+  };
   const write = async (entry: Entry): Promise<void> => {
-    const member = `${entry.kind}:${entry.id}`;
-    await command(['EVAL', WRITE_SCRIPT, '1', key, String(entry.before), member, String(now() - ttl), channel, JSON.stringify(entry)]);
+    await command(['EVAL', WRITE_SCRIPT, '1', key, String(entry.before), memberOf(entry), String(now() - ttl), channel, JSON.stringify(entry)]);
   };
 
   const fail = (error: unknown): void => {
@@ -89,13 +100,13 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     if (!subscribed || !subscriber?.isReady) throw new Error('the Redis subscriber is not connected');
     const stored = new Map(parseScored(await command(['ZRANGEBYSCORE', key, `(${now() - ttl}`, '+inf', 'WITHSCORES'])));
     for (const [member, before] of stored) {
-      const [kind, id] = [member.slice(0, 3), member.slice(4)];
-      if ((kind === 'sub' || kind === 'sid') && id !== '') await apply({ kind, id, before });
+      const entry = entryOf(member, before);
+      if (entry) await applyRemote(entry);
     }
     const snapshot = mirror.snapshot();
     const missing = [
-      ...snapshot.subjects.map(({ sub, before }) => [`sub:${sub}`, before] as const),
-      ...snapshot.sessions.map(({ sid, before }) => [`sid:${sid}`, before] as const),
+      ...snapshot.subjects.map(({ iss, sub, before }) => [memberOf({ kind: 'sub', iss, id: sub, before }), before] as const),
+      ...snapshot.sessions.map(({ sid, before }) => [memberOf({ kind: 'sid', id: sid, before }), before] as const),
     ].filter(([member, before]) => (stored.get(member) ?? -Infinity) < before);
     if (missing.length > 0) await command(['ZADD', key, 'GT', ...missing.flatMap(([member, before]) => [String(before), member])]);
     while (pending.length > 0) {
@@ -119,11 +130,19 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     await connection.connect();
     await connection.subscribe(channel, (message) => {
       const entry = parseMessage(message);
-      if (entry) void apply(entry);
+      if (entry) applyRemote(entry).catch(report);
     });
     subscribed = true;
     await sync();
   };
+  const beat = (): void => {
+    if (closed || syncing) return;
+    // Unhealthy stores are reloaded by the retry timer; a PING only tells a hung Redis from a quiet one.
+    if (healthy) command(['PING']).catch(fail);
+  };
+  heartbeat = setInterval(beat, heartbeatInterval);
+  // The heartbeat must not keep a process alive that has nothing else to do.
+  if (typeof heartbeat === 'object' && typeof heartbeat.unref === 'function') heartbeat.unref();
   start().catch((error: unknown) => {
     fail(error);
   });
@@ -140,15 +159,15 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   };
 
   return {
-    getRevokedAt(sub) {
+    getRevokedAt(sub, iss) {
       if (deny && !healthy) throw unavailable(undefined);
-      return mirror.getRevokedAt(sub);
+      return mirror.getRevokedAt(sub, iss);
     },
     getSessionRevokedAt(sid) {
       if (deny && !healthy) throw unavailable(undefined);
       return mirror.getSessionRevokedAt(sid);
     },
-    revoke: ({ sub, before }) => record({ kind: 'sub', id: sub, before }),
+    revoke: ({ iss, sub, before }) => record({ kind: 'sub', iss, id: sub, before }),
     revokeSession: ({ sid, before }) => record({ kind: 'sid', id: sid, before }),
     subscribe: (listener) => mirror.subscribe(listener),
     async markJti(jti, ttlMs) {
@@ -164,6 +183,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     get size() {
       return mirror.size;
     },
+    ttl,
     get healthy() {
       return healthy;
     },
@@ -171,6 +191,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       if (subscriber?.destroy) subscriber.destroy();
       else await subscriber?.disconnect?.();
     },

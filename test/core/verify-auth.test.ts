@@ -46,7 +46,7 @@ describe('the shared-kit registry (kitFor, resolveKit, verifyAuth)', () => {
     let reads = 0;
     const inner = createMemoryRevocationStore();
     const store: RevocationStore = {
-      getRevokedAt: (sub) => inner.getRevokedAt(sub),
+      getRevokedAt: (sub, iss) => inner.getRevokedAt(sub, iss),
       revoke: (r) => inner.revoke(r),
       get size() {
         reads++;

@@ -66,23 +66,23 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     const b = await instance();
     const token = await issuer.mintToken({ sub: 'shared-user' }, { now: Date.now() - 5_000 });
     await b.kit.verifyToken(token);
-    expect(b.store.getRevokedAt('shared-user')).toBeUndefined();
+    expect(b.store.getRevokedAt('shared-user', issuer.issuer)).toBeUndefined();
     const start = performance.now();
     await a.kit.revoke({ sub: 'shared-user' });
-    await until(() => b.store.getRevokedAt('shared-user') !== undefined);
+    await until(() => b.store.getRevokedAt('shared-user', issuer.issuer) !== undefined);
     const elapsed = performance.now() - start;
     console.log(`in-process Redis propagation: ${elapsed.toFixed(1)} ms`);
     expect(elapsed).toBeLessThan(100);
-    expect(typeof b.store.getRevokedAt('shared-user')).toBe('number');
+    expect(typeof b.store.getRevokedAt('shared-user', issuer.issuer)).toBe('number');
     expect((await refusal(b.kit, token))?.code).toBe('token_revoked');
   });
 
   it('loads existing revocations at start, so a new instance refuses them at once', async () => {
     const a = await instance();
-    await a.store.revoke({ sub: 'old', before: Date.now() });
+    await a.store.revoke({ iss: issuer.issuer, sub: 'old', before: Date.now() });
     await a.store.revokeSession({ sid: 'old-session', before: Date.now() });
     const late = await instance();
-    expect(late.store.getRevokedAt('old')).toBeDefined();
+    expect(late.store.getRevokedAt('old', issuer.issuer)).toBeDefined();
     expect(late.store.getSessionRevokedAt('old-session')).toBeDefined();
     expect(late.store.healthy).toBe(true);
   });
@@ -105,12 +105,12 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
   it('entries expire: the sorted set drops revocations older than ttl, jti keys carry their own expiry', async () => {
     let now = Date.now();
     const a = await instance({ ttl: 10_000, now: () => now });
-    await a.store.revoke({ sub: 'expiring', before: now });
+    await a.store.revoke({ iss: issuer.issuer, sub: 'expiring', before: now });
     expect(await admin.zCard('logto-authkit:revoked')).toBe(1);
     now += 10_000;
-    expect(a.store.getRevokedAt('expiring')).toBeUndefined();
-    await a.store.revoke({ sub: 'next', before: now });
-    expect(await admin.zRange('logto-authkit:revoked', 0, -1)).toEqual(['sub:next']);
+    expect(a.store.getRevokedAt('expiring', issuer.issuer)).toBeUndefined();
+    await a.store.revoke({ iss: issuer.issuer, sub: 'next', before: now });
+    expect(await admin.zRange('logto-authkit:revoked', 0, -1)).toEqual([`sub:${JSON.stringify([issuer.issuer, 'next'])}`]);
   });
 
   it('a flood of bogus logout POSTs writes nothing to Redis', async () => {
@@ -132,7 +132,7 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     const token = await issuer.mintToken({ sub: 'before-outage' }, { now: Date.now() - 5_000 });
     const duringToken = await issuer.mintToken({ sub: 'during-outage' }, { now: Date.now() - 5_000 });
     await a.kit.revoke({ sub: 'before-outage' });
-    await until(() => b.store.getRevokedAt('before-outage') !== undefined);
+    await until(() => b.store.getRevokedAt('before-outage', issuer.issuer) !== undefined);
     await redis.stop();
     await until(() => !a.store.healthy && !b.store.healthy);
     expect((await refusal(a.kit, token))?.code).toBe('token_revoked');
@@ -143,11 +143,11 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     expect(await a.store.markJti('outage-jti', 60_000)).toBe(false);
     // Restarted without persistence: Redis comes back empty.
     await redis.start();
-    await until(() => a.store.healthy && b.store.healthy && b.store.getRevokedAt('during-outage') !== undefined);
+    await until(() => a.store.healthy && b.store.healthy && b.store.getRevokedAt('during-outage', issuer.issuer) !== undefined);
     expect((await refusal(b.kit, duringToken))?.code).toBe('token_revoked');
     const fresh = await instance();
-    expect(fresh.store.getRevokedAt('before-outage')).toBeDefined();
-    expect(fresh.store.getRevokedAt('during-outage')).toBeDefined();
+    expect(fresh.store.getRevokedAt('before-outage', issuer.issuer)).toBeDefined();
+    expect(fresh.store.getRevokedAt('during-outage', issuer.issuer)).toBeDefined();
   });
 
   it("onStoreError 'deny': an outage refuses tokens with revocation_unavailable (503), never a 401, until Redis is back", async () => {
@@ -167,7 +167,7 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     await until(() => a.store.healthy);
     expect((await a.kit.verifyToken(token)).userId).toBe('deny-user');
     // The revocation made during the outage was written once Redis was back.
-    expect(await admin.zScore('logto-authkit:revoked', 'sub:admin-during-outage')).not.toBeNull();
+    expect(await admin.zScore('logto-authkit:revoked', `sub:${JSON.stringify([issuer.issuer, 'admin-during-outage'])}`)).not.toBeNull();
   });
 
   it('checks its options', () => {
