@@ -105,10 +105,14 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     }
     const snapshot = mirror.snapshot();
     const missing = [
-      ...snapshot.subjects.map(({ iss, sub, before }) => [memberOf({ kind: 'sub', iss, id: sub, before }), before] as const),
-      ...snapshot.sessions.map(({ sid, before }) => [memberOf({ kind: 'sid', id: sid, before }), before] as const),
-    ].filter(([member, before]) => (stored.get(member) ?? -Infinity) < before);
-    if (missing.length > 0) await command(['ZADD', key, 'GT', ...missing.flatMap(([member, before]) => [String(before), member])]);
+      ...snapshot.subjects.map(({ iss, sub, before }): Entry => ({ kind: 'sub', iss, id: sub, before })),
+      ...snapshot.sessions.map(({ sid, before }): Entry => ({ kind: 'sid', id: sid, before })),
+    ].filter((entry) => (stored.get(memberOf(entry)) ?? -Infinity) < entry.before);
+    if (missing.length > 0) {
+      await command(['ZADD', key, 'GT', ...missing.flatMap((entry) => [String(entry.before), memberOf(entry)])]);
+      // Instances that reloaded the emptied Redis before this one came back learn them too.
+      await Promise.all(missing.map((entry) => command(['PUBLISH', channel, JSON.stringify(entry)])));
+    }
     while (pending.length > 0) {
       await write(pending[0] as Entry);
       pending.shift();

@@ -170,6 +170,70 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     expect(await admin.zScore('logto-authkit:revoked', `sub:${JSON.stringify([issuer.issuer, 'admin-during-outage'])}`)).not.toBeNull();
   });
 
+  it("regression: a hung Redis (SIGSTOP: no error, no message) is caught by the heartbeat; 'deny' then refuses with 503", async () => {
+    const a = await instance({ onStoreError: 'deny', heartbeatInterval: 100, commandTimeout: 200 });
+    const b = await instance({ heartbeatInterval: 100, commandTimeout: 200 });
+    const token = await issuer.mintToken({ sub: 'hung-user' });
+    expect((await a.kit.verifyToken(token)).userId).toBe('hung-user');
+    redis.pause();
+    try {
+      await until(() => !a.store.healthy && !b.store.healthy, 3_000);
+      const error = await refusal(a.kit, token);
+      expect([error?.code, error?.status]).toEqual(['revocation_unavailable', 503]);
+      // 'allow' keeps answering from its mirror, and says it is not current.
+      expect((await b.kit.verifyToken(token)).userId).toBe('hung-user');
+    } finally {
+      redis.resume();
+    }
+    await until(() => a.store.healthy && b.store.healthy);
+    expect((await a.kit.verifyToken(token)).userId).toBe('hung-user');
+  });
+
+  it('regression: a revocation from Redis whose before lies far ahead (1e300) is ignored and reported, not a lockout forever', async () => {
+    const errors: unknown[] = [];
+    const a = await instance({ onError: (error) => errors.push(error) });
+    const channel = 'logto-authkit:revocations';
+    await admin.publish(channel, JSON.stringify({ kind: 'sub', iss: issuer.issuer, id: 'forever', before: 1e300 }));
+    await admin.publish(channel, JSON.stringify({ kind: 'sub', iss: issuer.issuer, id: 'marker', before: Date.now() }));
+    await until(() => a.store.getRevokedAt('marker', issuer.issuer) !== undefined);
+    expect(a.store.getRevokedAt('forever', issuer.issuer)).toBeUndefined();
+    expect(errors.map(String)).toEqual([expect.stringContaining('in the future')]);
+    // The same entry in the sorted set is not loaded either.
+    await admin.zAdd('logto-authkit:revoked', { score: 1e300, value: `sub:${JSON.stringify([issuer.issuer, 'forever'])}` });
+    const late = await instance();
+    expect(late.store.getRevokedAt('forever', issuer.issuer)).toBeUndefined();
+    expect(late.store.getRevokedAt('marker', issuer.issuer)).toBeUndefined();
+    const token = await issuer.mintToken({ sub: 'forever' });
+    expect((await late.kit.verifyToken(token)).userId).toBe('forever');
+  });
+
+  it('an instance started during an outage is not healthy and not ready until it has loaded; deny refuses meanwhile', async () => {
+    const seen = await instance();
+    await seen.kit.revoke({ sub: 'known-before' });
+    await redis.stop();
+    const client = createClient({ url: redis.url, socket: { reconnectStrategy: 50, connectTimeout: 1_000 } });
+    client.on('error', () => undefined);
+    const connecting = client.connect().catch(() => undefined);
+    cleanup.push(async () => {
+      await connecting;
+      client.destroy();
+    });
+    const allow = createRedisRevocationStore({ client, onError: () => undefined, retryDelay: 50 });
+    const deny = createRedisRevocationStore({ client, onError: () => undefined, retryDelay: 50, onStoreError: 'deny' });
+    cleanup.push(() => allow.close(), () => deny.close());
+    const state = (store: RedisRevocationStore) => Promise.race([store.ready.then(() => 'ready'), new Promise((resolve) => setTimeout(resolve, 300, 'pending'))]);
+    expect([await state(allow), allow.healthy]).toEqual(['pending', false]);
+    expect(allow.getRevokedAt('known-before', issuer.issuer)).toBeUndefined();
+    expect(() => deny.getRevokedAt('known-before', issuer.issuer)).toThrow(AuthError);
+    // Restarted empty; the instance that saw the revocation writes it back.
+    await redis.start();
+    await until(() => seen.store.healthy);
+    await Promise.all([allow.ready, deny.ready]);
+    expect([allow.healthy, deny.healthy]).toEqual([true, true]);
+    expect(allow.getRevokedAt('known-before', issuer.issuer)).toBeDefined();
+    expect(deny.getRevokedAt('known-before', issuer.issuer)).toBeDefined();
+  });
+
   it('checks its options', () => {
     expect(() => createRedisRevocationStore({ client: {} as never })).toThrow(/node-redis client/);
   });
