@@ -20,7 +20,7 @@ export interface Revocation {
 
 /**
  * One ended Logto session (`sid` of a logout token). Access tokens carry no
- * `sid` (LOGTO-FACTS), so this revokes no token: it is kept for the app's own
+ * `sid` (a Logto fact), so this revokes no token: it is kept for the app's own
  * sessions, which may be keyed by the `sid` of their ID token.
  */
 export interface SessionRevocation {

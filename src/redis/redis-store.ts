@@ -64,7 +64,6 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   let warned = false;
   let syncing: Promise<void> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let resolveReady: () => void = () => undefined;
   const ready = new Promise<void>((resolve) => (resolveReady = resolve));
 
@@ -72,6 +71,13 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     if (onError) onError(error);
     else if (!warned) console.warn('logto-authkit/redis: Redis is unreachable; revocations are served from the local mirror or refused (onStoreError)', error);
     warned = true;
+  };
+  let warnedIgnored = false;
+  // Not an outage: `warned` (one warning per outage) stays as it is.
+  const ignore = (error: Error): void => {
+    if (onError) onError(error);
+    else if (!warnedIgnored) console.warn('logto-authkit/redis:', error.message);
+    warnedIgnored = true;
   };
   const unavailable = (cause: unknown): AuthError => new AuthError('revocation_unavailable', 'the revocation store (Redis) is unreachable', { cause });
   const command = (args: string[]): Promise<unknown> =>
@@ -81,7 +87,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   // What arrives from Redis is bounded like what is made here: a `before` far
   // in the future (1e300) would lock a user out for good.
   const applyRemote = async (entry: Entry): Promise<void> => {
-    if (entry.before > now() + MAX_REVOCATION_SKEW) return report(new Error(`ignored a revocation from Redis whose "before" lies more than ${MAX_REVOCATION_SKEW} ms in the future`));
+    if (entry.before > now() + MAX_REVOCATION_SKEW) return ignore(new Error(`ignored a revocation from Redis whose "before" lies more than ${MAX_REVOCATION_SKEW} ms in the future`));
     await apply(entry);
   };
   const write = async (entry: Entry): Promise<void> => {
@@ -144,7 +150,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     // Unhealthy stores are reloaded by the retry timer; a PING only tells a hung Redis from a quiet one.
     if (healthy) command(['PING']).catch(fail);
   };
-  heartbeat = setInterval(beat, heartbeatInterval);
+  const heartbeat = setInterval(beat, heartbeatInterval);
   // The heartbeat must not keep a process alive that has nothing else to do.
   if (typeof heartbeat === 'object' && typeof heartbeat.unref === 'function') heartbeat.unref();
   start().catch((error: unknown) => {

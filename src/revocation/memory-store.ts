@@ -36,7 +36,7 @@ export interface MemoryRevocationStore extends RevocationStore {
   snapshot(): RevocationSnapshot;
 }
 
-/** Logto's default access-token TTL (3600 s, LOGTO-FACTS) plus 5 minutes of clock skew. */
+/** Logto's default access-token TTL (3600 s) plus 5 minutes of clock skew. */
 export const DEFAULT_REVOCATION_TTL = 3_900_000;
 const SWEEP_INTERVAL = 60_000;
 /**
