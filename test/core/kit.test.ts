@@ -335,3 +335,18 @@ describe('revocations outlive the tokens they revoke (issue 12, item 5)', () => 
     expect((await rejection(bounded.kit.verifyToken(noIat))).code).toBe('token_too_old');
   });
 });
+
+describe('kit.revoke and issuers', () => {
+  it('revokes for every issuer of the kit without iss, for one with it, and refuses an issuer the kit does not trust', async () => {
+    const other = 'https://custom-domain.example.com/oidc';
+    const revocation = createMemoryRevocationStore();
+    const kit = makeKit({ issuer: [issuer.issuer, other], jwksUrl: issuer.jwksUrl, logtoUrl: undefined, revocation });
+    await kit.revoke({ sub: 'both' });
+    expect([revocation.getRevokedAt('both', issuer.issuer), revocation.getRevokedAt('both', other)].every((t) => typeof t === 'number')).toBe(true);
+    await kit.revoke({ sub: 'one', iss: other });
+    expect([revocation.getRevokedAt('one', issuer.issuer), typeof revocation.getRevokedAt('one', other)]).toEqual([undefined, 'number']);
+    await expect(kit.revoke({ sub: 'x', iss: 'https://elsewhere.example.com/oidc' })).rejects.toThrow(/"iss"/);
+    const token = await issuer.mintToken({ sub: 'one' }, { now: Date.now() - 5_000 });
+    expect((await kit.verifyToken(token)).userId).toBe('one');
+  });
+});

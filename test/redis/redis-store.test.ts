@@ -234,7 +234,19 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     expect(deny.getRevokedAt('known-before', issuer.issuer)).toBeDefined();
   });
 
+  it('declares its ttl: a kit refuses tokens that would outlive a revocation in Redis, unless the ttl covers them', async () => {
+    const short = await instance();
+    const long = await issuer.mintToken({ sub: 'two-hours' }, { expiresIn: 7_200 });
+    expect(short.store.ttl).toBe(3_900_000);
+    expect((await refusal(short.kit, long))?.code).toBe('token_too_old');
+    const roomy = await instance({ ttl: 7_500_000 });
+    expect((await roomy.kit.verifyToken(long)).userId).toBe('two-hours');
+  });
+
   it('checks its options', () => {
     expect(() => createRedisRevocationStore({ client: {} as never })).toThrow(/node-redis client/);
+    const client = { isReady: false, sendCommand: () => Promise.resolve(null), duplicate: () => ({}) as never };
+    expect(() => createRedisRevocationStore({ client, heartbeatInterval: 0 })).toThrow(/"heartbeatInterval"/);
+    expect(() => createRedisRevocationStore({ client, ttl: -1 })).toThrow(/"ttl"/);
   });
 });
