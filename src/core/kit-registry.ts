@@ -25,46 +25,56 @@ const identities = new WeakMap<object, number>();
 let nextIdentity = 0;
 let created = 0;
 
-const identity = (value: object): string => {
+// Plain data compares by value; everything else (stores, schemas, functions,
+// class instances, and any object holding one) by identity. No getter is ever
+// called: a store's `size` or `healthy` changes with every logout, and reading
+// it must not make a new kit.
+function dataKey(value: unknown, depth: number): string | undefined {
+  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number') return `n${String(value)}`;
+  if (typeof value !== 'object' || depth > MAX_DEPTH) return undefined;
+  const proto: unknown = Object.getPrototypeOf(value);
+  const descriptors = Object.entries(Object.getOwnPropertyDescriptors(value)).filter(([name]) => !(Array.isArray(value) && name === 'length'));
+  if (descriptors.some(([, d]) => !('value' in d))) return undefined;
+  const parts: string[] = [];
+  for (const [name, d] of descriptors) {
+    if (d.value === undefined || d.enumerable !== true) continue;
+    const part = dataKey(d.value, depth + 1);
+    if (part === undefined) return undefined;
+    parts.push(`${JSON.stringify(name)}:${part}`);
+  }
+  if (Array.isArray(value) && proto === Array.prototype) return `[${parts.join(',')}]`;
+  if (proto !== Object.prototype && proto !== null) return undefined;
+  return `{${parts.sort().join(',')}}`;
+}
+
+const identity = (value: unknown): string => {
+  if (typeof value !== 'object' && typeof value !== 'function') return `?${String(typeof value)}`;
+  if (value === null) return 'null';
   let id = identities.get(value);
   if (id === undefined) identities.set(value, (id = nextIdentity++));
   return `#${id}`;
 };
 
-// Plain data compares by value; everything else (stores, schemas, functions,
-// class instances) by identity. No getter is ever called: a store's `size` or
-// `healthy` changes with every logout, and reading it must not make a new kit.
-function encode(value: unknown, depth: number): string {
-  if (value === undefined) return 'u';
-  if (value === null || typeof value === 'boolean' || typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'number' || typeof value === 'bigint') return `n${String(value)}`;
-  if (typeof value !== 'object' && typeof value !== 'function') return identity(Object(value) as object);
-  if (typeof value === 'function' || depth > MAX_DEPTH) return identity(value);
-  const proto: unknown = Object.getPrototypeOf(value);
-  const descriptors = Object.getOwnPropertyDescriptors(value);
-  const entries = Object.entries(descriptors);
-  if (entries.some(([, d]) => d.get !== undefined || d.set !== undefined)) return identity(value);
-  if (Array.isArray(value) && proto === Array.prototype) {
-    return `[${(value as unknown[]).map((item) => encode(item, depth + 1)).join(',')}]`;
-  }
-  if (proto !== Object.prototype && proto !== null) return identity(value);
-  const fields = entries
-    .filter(([name, d]) => d.enumerable === true && d.value !== undefined && typeof name === 'string')
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-    .map(([name, d]) => `${JSON.stringify(name)}:${encode(d.value, depth + 1)}`);
-  return `{${fields.join(',')}}`;
-}
-
 /**
- * The registry key of `options`: equal plain data gives an equal key, and any
- * other value (a store, a schema, a function) is compared by identity.
+ * The registry key of `options`: each option that is plain data gives its
+ * value, any other (a store, a schema, a function) its identity.
  *
  * @example
  * ```ts
  * optionsKey({ audience: 'a', logtoUrl: 'u' }) === optionsKey({ logtoUrl: 'u', audience: 'a' }) // true
  * ```
  */
-export const optionsKey = (options: object): string => encode(options, 0);
+export function optionsKey(options: object): string {
+  const parts: string[] = [];
+  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(options))) {
+    if (d.enumerable !== true || ('value' in d && d.value === undefined)) continue;
+    // An accessor option is compared by the identity of its getter, never called.
+    const value: unknown = 'value' in d ? d.value : d.get;
+    parts.push(`${JSON.stringify(name)}:${dataKey(value, 0) ?? identity(value)}`);
+  }
+  return `{${parts.sort().join(',')}}`;
+}
 
 // Only a kit no caller can hold (used by one-shot `verifyAuth` alone, idle) is
 // closed. A held kit is merely forgotten: its holder keeps a working kit, and

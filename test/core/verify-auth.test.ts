@@ -61,6 +61,23 @@ describe('the shared-kit registry (kitFor, resolveKit, verifyAuth)', () => {
     expect(reads).toBe(0);
   });
 
+  it('a plain-object store whose data fields change is still one store (an object holding functions is compared by identity)', async () => {
+    const inner = createMemoryRevocationStore();
+    const store = {
+      revoked: 0,
+      getRevokedAt: (sub: string, iss: string) => inner.getRevokedAt(sub, iss),
+      async revoke(r: Parameters<RevocationStore['revoke']>[0]) {
+        store.revoked++;
+        await inner.revoke(r);
+      },
+    };
+    const options = { logtoUrl: issuer.logtoUrl, audience: issuer.audience, revocation: store };
+    const kit = kitFor(options);
+    await kit.revoke({ sub: 'one' });
+    await kitFor(options).revoke({ sub: 'two' });
+    expect([store.revoked, kitFor(options) === kit]).toEqual([2, true]);
+  });
+
   it('plain data is compared by value: key order and fresh arrays do not make a new kit', () => {
     const a = kitFor({ logtoUrl: issuer.logtoUrl, audience: [issuer.audience], tokenCache: { maxEntries: 7 } });
     const b = kitFor({ tokenCache: { maxEntries: 7 }, audience: [issuer.audience], logtoUrl: issuer.logtoUrl });
