@@ -31,6 +31,7 @@ export interface MemoryRevocationStore extends RevocationStore {
   markJti(jti: string, ttlMs: number): Promise<boolean>;
   /** Subjects + sessions + `jti`s currently held (expired ones are swept first: an O(n) read for monitoring, not per request). */
   readonly size: number;
+  /** The `ttl` option (ms): the kit refuses tokens that would outlive it. */
   readonly ttl: number;
   /** The unexpired subject and session revocations. */
   snapshot(): RevocationSnapshot;
