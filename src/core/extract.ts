@@ -38,7 +38,9 @@ export interface ExtractOptions {
 const BEARER_SCHEME = /^bearer$/i;
 const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
-const malformed = (): AuthError => new AuthError('invalid_token', 'the Authorization header is malformed');
+// RFC 6750 §3.1: a malformed request or one with more than one credential is
+// `invalid_request` (400), not a bad token.
+const malformed = (): AuthError => new AuthError('invalid_request', 'the Authorization header is malformed or repeated');
 
 type HeaderResult = { token: string } | { error: AuthError } | undefined;
 

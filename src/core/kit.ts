@@ -35,8 +35,13 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
   verifyAuth(input: AuthInput): Promise<AuthContext<TClaims>>;
   /** Verify one token string; rejects with an `AuthError`. */
   verifyToken(token: string): Promise<VerifiedToken<TClaims>>;
-  /** Refuse every token of `sub` issued before `before` (ms; default now). Needs the `revocation` option. */
-  revoke(revocation: { sub: string; before?: number }): Promise<void>;
+  /**
+   * Refuse every token of `sub` issued before `before` (ms; default now). Needs
+   * the `revocation` option. Revokes `sub` of `iss`, which must be one of the
+   * kit's issuers; without `iss`, of every issuer of the kit (they are one
+   * tenant's domains, so one user space).
+   */
+  revoke(revocation: { sub: string; before?: number; iss?: string }): Promise<void>;
   /** Stop timers and subscriptions. */
   close(): void;
 }
@@ -69,7 +74,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const unsubscribers: (() => void)[] = [];
   if (cache) {
     unsubscribers.push(jwks.onKeysChanged((kids) => cache.retainKids(kids)));
-    const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before);
+    const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before, r.iss);
     if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(onRevoked));
   }
 
@@ -107,12 +112,16 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       return auth;
     },
     verifyToken: (token) => verifier.verify(token),
-    async revoke({ sub, before }) {
-      if (!options.revocation) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
+    async revoke({ sub, before, iss }) {
+      const store = options.revocation;
+      if (!store) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
       if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
-      const revocation = { sub, before: before ?? options.now() };
-      await options.revocation.revoke(revocation);
-      cache?.dropSubject(revocation.sub, revocation.before);
+      if (iss !== undefined && !options.issuers.includes(iss)) throw new TypeError('logto-authkit: kit.revoke() "iss" must be one of the kit\'s issuers');
+      const at = before ?? options.now();
+      for (const issuer of iss === undefined ? options.issuers : [iss]) {
+        await store.revoke({ iss: issuer, sub, before: at });
+        cache?.dropSubject(sub, at, issuer);
+      }
     },
     close() {
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();

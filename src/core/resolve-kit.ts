@@ -1,6 +1,6 @@
 import type { AuthKit } from './kit.js';
 import type { AuthKitOptions } from './options.js';
-import { kitFor } from './verify-auth.js';
+import { kitFor } from './kit-registry.js';
 
 /** A kit, or the options to get the shared kit for (`kitFor`). */
 export type KitOrOptions<TClaims = Record<string, unknown>> = AuthKit<TClaims> | AuthKitOptions<TClaims>;
@@ -10,7 +10,8 @@ const isKit = <TClaims>(value: KitOrOptions<TClaims>): value is AuthKit<TClaims>
 
 /**
  * The kit itself, or the shared kit for options: equal options share one key
- * set and token cache however many middlewares are built from them.
+ * set and token cache however many middlewares are built from them, and the
+ * registry never closes a kit it handed out here.
  *
  * @example
  * ```ts

@@ -4,8 +4,15 @@
  * `logto-authkit/redis`, `createRedisRevocationStore()`.
  */
 
-/** One revocation: every token of `sub` issued before `before` (ms since epoch) is refused. */
+/**
+ * One revocation: every token of `sub` from issuer `iss` issued before
+ * `before` (ms since epoch) is refused. A subject id is unique per issuer
+ * only (OpenID Connect Core §2), so one store shared by two tenants keeps
+ * their users apart.
+ */
 export interface Revocation {
+  /** The issuer (Logto tenant, `…/oidc`) whose subject this is. */
+  iss: string;
   sub: string;
   /** Milliseconds since the epoch; tokens with `iat * 1000 < before` are revoked. */
   before: number;
@@ -13,7 +20,7 @@ export interface Revocation {
 
 /**
  * One ended Logto session (`sid` of a logout token). Access tokens carry no
- * `sid` (LOGTO-FACTS), so this revokes no token: it is kept for the app's own
+ * `sid` (a Logto fact), so this revokes no token: it is kept for the app's own
  * sessions, which may be keyed by the `sid` of their ID token.
  */
 export interface SessionRevocation {
@@ -32,13 +39,20 @@ export interface SessionRevocation {
  */
 export interface RevocationStore {
   /**
-   * When `sub` was last revoked (ms since epoch), or `undefined`. May be sync for speed.
+   * When `sub` of issuer `iss` was last revoked (ms since epoch), or `undefined`. May be sync for speed.
+   * `iss` comes second so that a store written for `getRevokedAt(sub)` keeps working (keyed by subject alone).
    * Throwing (or rejecting) means the store cannot answer: the request is refused
    * with `revocation_unavailable` (503), never with a 401.
    */
-  getRevokedAt(sub: string): number | undefined | Promise<number | undefined>;
-  /** Record a revocation (and tell other instances). Keeps the later `before` when `sub` is already revoked. */
+  getRevokedAt(sub: string, iss: string): number | undefined | Promise<number | undefined>;
+  /** Record a revocation (and tell other instances). Keeps the later `before` when the subject is already revoked. */
   revoke(revocation: Revocation): Promise<void>;
+  /**
+   * Milliseconds an entry is remembered after its `before`. When set, the kit
+   * refuses (`token_too_old`) a token that could still be accepted after its
+   * revocation would be forgotten, so a revoked token never comes back.
+   */
+  readonly ttl?: number;
   /** Be told of revocations, including those made by other instances. Returns an unsubscribe function. */
   subscribe?(listener: (revocation: Revocation) => void): () => void;
   /** Record a logout token's `jti`; resolves `false` when it was seen before (a replay). */

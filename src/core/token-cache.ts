@@ -2,6 +2,8 @@
 export interface CachedToken<T> {
   value: T;
   kid: string;
+  /** The token's issuer; absent matches every issuer. */
+  iss?: string;
   sub: string;
   /** `iat` in ms, or -Infinity when absent (so any revocation covers it). */
   issuedAtMs: number;
@@ -15,8 +17,8 @@ export interface TokenCache<T> {
   set(token: string, entry: CachedToken<T>): void;
   /** Drop entries whose key left the JWKS. */
   retainKids(kids: ReadonlySet<string>): void;
-  /** Drop entries of `sub` issued before `beforeMs` (a revocation). */
-  dropSubject(sub: string, beforeMs: number): void;
+  /** Drop entries of `sub` (of issuer `iss`, when given) issued before `beforeMs` (a revocation). */
+  dropSubject(sub: string, beforeMs: number, iss?: string): void;
   readonly size: number;
   clear(): void;
 }
@@ -55,7 +57,7 @@ export function createTokenCache<T>(maxEntries: number): TokenCache<T> {
       }
     },
     retainKids: (kids) => dropWhere((entry) => !kids.has(entry.kid)),
-    dropSubject: (sub, beforeMs) => dropWhere((entry) => entry.sub === sub && entry.issuedAtMs < beforeMs),
+    dropSubject: (sub, beforeMs, iss) => dropWhere((entry) => entry.sub === sub && (iss === undefined || entry.iss === undefined || entry.iss === iss) && entry.issuedAtMs < beforeMs),
     get size() {
       return entries.size;
     },

@@ -48,11 +48,23 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     return value;
   };
 
-  const checkRevoked = async (sub: string, issuedAtMs: number): Promise<void> => {
+  // A revocation is forgotten `ttl` after its `before` (≥ the token's iat): a
+  // token still accepted after that would come back, so it is refused up front.
+  const remembered = revocation?.ttl;
+  const checkRemembered = (payload: Record<string, unknown>): void => {
+    if (remembered === undefined) return;
+    const { iat, exp } = payload as { iat?: unknown; exp?: number };
+    const lastAccepted = Math.min(exp ?? Infinity, typeof iat === 'number' ? iat + (options.maxTokenAge ?? Infinity) : Infinity) + options.clockTolerance;
+    if (typeof iat !== 'number' || lastAccepted * 1000 > iat * 1000 + remembered) {
+      throw new AuthError('token_too_old', 'token lives longer than the revocation store remembers a sign-out (raise the store\'s ttl)');
+    }
+  };
+
+  const checkRevoked = async (sub: string, iss: string, issuedAtMs: number): Promise<void> => {
     if (!revocation) return;
     let revokedAt: number | undefined;
     try {
-      const answer = revocation.getRevokedAt(sub);
+      const answer = revocation.getRevokedAt(sub, iss);
       // Stores with a local mirror answer synchronously: no microtask on the hot path.
       revokedAt = answer instanceof Promise ? await answer : answer;
     } catch (error) {
@@ -87,7 +99,8 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // one shared string each keeps 10,000 cached tokens inside their memory budget.
     for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
-    await checkRevoked(payload.sub as string, issuedAtMs);
+    checkRemembered(payload);
+    await checkRevoked(payload.sub as string, payload.iss as string, issuedAtMs);
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
@@ -98,7 +111,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // for as long as it is cached; concatenating and slicing gives it storage of its own.
     const own = (' ' + token).slice(1);
     const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
-    cache?.set(own, { value: auth, kid: intern(header.kid), sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    cache?.set(own, { value: auth, kid: intern(header.kid), iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
     return auth;
   };
 
@@ -111,7 +124,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
         if (hit) {
           checkTimeClaims(hit.value.payload, rules, nowMs);
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
-          if (revocation) await checkRevoked(hit.sub, hit.issuedAtMs);
+          if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs);
           return checkScopes(hit.value);
         }
         return checkScopes(await verifyUncached(token, nowMs));

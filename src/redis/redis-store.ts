@@ -1,6 +1,6 @@
-import { AuthError, createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, type MemoryRevocationStore } from 'logto-authkit';
+import { AuthError, createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, MAX_REVOCATION_SKEW, type MemoryRevocationStore } from 'logto-authkit';
 import { parseScored, withTimeout, type RedisSubscriberLike } from './redis-client.js';
-import { parseMessage, WRITE_SCRIPT, type Entry } from './redis-protocol.js';
+import { entryOf, memberOf, parseMessage, WRITE_SCRIPT, type Entry } from './redis-protocol.js';
 import type { RedisRevocationStore, RedisRevocationStoreOptions } from './redis-store-options.js';
 
 const MAX_PENDING = 10_000;
@@ -14,7 +14,8 @@ const MAX_PENDING = 10_000;
  * and kept current by pub/sub, so the per-request check stays synchronous.
  * Revocations made while Redis is unreachable apply here at once and are
  * written when it is back; reloading writes the mirror back too, so a Redis
- * restarted without persistence recovers. Needs Redis ≥ 6.2 (`ZADD GT`).
+ * restarted without persistence recovers. A PING every `heartbeatInterval`
+ * tells a hung Redis from a quiet one. Needs Redis ≥ 6.2 (`ZADD GT`).
  *
  * Built for node-redis (`redis` v5, v4 fits too) rather than ioredis: Redis
  * recommends node-redis for new projects (ioredis is maintained on a
@@ -47,6 +48,10 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   const deny = (options.onStoreError ?? 'allow') === 'deny';
   const timeout = options.commandTimeout ?? 1000;
   const retryDelay = options.retryDelay ?? 250;
+  const heartbeatInterval = options.heartbeatInterval ?? 2000;
+  for (const [name, value] of [['ttl', ttl], ['commandTimeout', timeout], ['retryDelay', retryDelay], ['heartbeatInterval', heartbeatInterval]] as const) {
+    if (!Number.isInteger(value) || value <= 0) throw new TypeError(`logto-authkit: option "${name}" must be a positive integer (ms)`);
+  }
   const now = options.now ?? Date.now;
   const key = `${prefix}revoked`;
   const channel = `${prefix}revocations`;
@@ -67,14 +72,26 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     else if (!warned) console.warn('logto-authkit/redis: Redis is unreachable; revocations are served from the local mirror or refused (onStoreError)', error);
     warned = true;
   };
+  let warnedIgnored = false;
+  // Not an outage: `warned` (one warning per outage) stays as it is.
+  const ignore = (error: Error): void => {
+    if (onError) onError(error);
+    else if (!warnedIgnored) console.warn('logto-authkit/redis:', error.message);
+    warnedIgnored = true;
+  };
   const unavailable = (cause: unknown): AuthError => new AuthError('revocation_unavailable', 'the revocation store (Redis) is unreachable', { cause });
   const command = (args: string[]): Promise<unknown> =>
     client.isReady ? withTimeout(client.sendCommand(args), timeout) : Promise.reject(new Error('the Redis client is not connected'));
   const apply = (entry: Entry): Promise<void> =>
-    entry.kind === 'sub' ? mirror.revoke({ sub: entry.id, before: entry.before }) : mirror.revokeSession({ sid: entry.id, before: entry.before });
+    entry.kind === 'sub' ? mirror.revoke({ iss: entry.iss, sub: entry.id, before: entry.before }) : mirror.revokeSession({ sid: entry.id, before: entry.before });
+  // What arrives from Redis is bounded like what is made here: a `before` far
+  // in the future (1e300) would lock a user out for good.
+  const applyRemote = async (entry: Entry): Promise<void> => {
+    if (entry.before > now() + MAX_REVOCATION_SKEW) return ignore(new Error(`ignored a revocation from Redis whose "before" lies more than ${MAX_REVOCATION_SKEW} ms in the future`));
+    await apply(entry);
+  };
   const write = async (entry: Entry): Promise<void> => {
-    const member = `${entry.kind}:${entry.id}`;
-    await command(['EVAL', WRITE_SCRIPT, '1', key, String(entry.before), member, String(now() - ttl), channel, JSON.stringify(entry)]);
+    await command(['EVAL', WRITE_SCRIPT, '1', key, String(entry.before), memberOf(entry), String(now() - ttl), channel, JSON.stringify(entry)]);
   };
 
   const fail = (error: unknown): void => {
@@ -89,15 +106,19 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     if (!subscribed || !subscriber?.isReady) throw new Error('the Redis subscriber is not connected');
     const stored = new Map(parseScored(await command(['ZRANGEBYSCORE', key, `(${now() - ttl}`, '+inf', 'WITHSCORES'])));
     for (const [member, before] of stored) {
-      const [kind, id] = [member.slice(0, 3), member.slice(4)];
-      if ((kind === 'sub' || kind === 'sid') && id !== '') await apply({ kind, id, before });
+      const entry = entryOf(member, before);
+      if (entry) await applyRemote(entry);
     }
     const snapshot = mirror.snapshot();
     const missing = [
-      ...snapshot.subjects.map(({ sub, before }) => [`sub:${sub}`, before] as const),
-      ...snapshot.sessions.map(({ sid, before }) => [`sid:${sid}`, before] as const),
-    ].filter(([member, before]) => (stored.get(member) ?? -Infinity) < before);
-    if (missing.length > 0) await command(['ZADD', key, 'GT', ...missing.flatMap(([member, before]) => [String(before), member])]);
+      ...snapshot.subjects.map(({ iss, sub, before }): Entry => ({ kind: 'sub', iss, id: sub, before })),
+      ...snapshot.sessions.map(({ sid, before }): Entry => ({ kind: 'sid', id: sid, before })),
+    ].filter((entry) => (stored.get(memberOf(entry)) ?? -Infinity) < entry.before);
+    if (missing.length > 0) {
+      await command(['ZADD', key, 'GT', ...missing.flatMap((entry) => [String(entry.before), memberOf(entry)])]);
+      // Instances that reloaded the emptied Redis before this one came back learn them too.
+      await Promise.all(missing.map((entry) => command(['PUBLISH', channel, JSON.stringify(entry)])));
+    }
     while (pending.length > 0) {
       await write(pending[0] as Entry);
       pending.shift();
@@ -119,11 +140,19 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     await connection.connect();
     await connection.subscribe(channel, (message) => {
       const entry = parseMessage(message);
-      if (entry) void apply(entry);
+      if (entry) applyRemote(entry).catch(report);
     });
     subscribed = true;
     await sync();
   };
+  const beat = (): void => {
+    if (closed || syncing) return;
+    // Unhealthy stores are reloaded by the retry timer; a PING only tells a hung Redis from a quiet one.
+    if (healthy) command(['PING']).catch(fail);
+  };
+  const heartbeat = setInterval(beat, heartbeatInterval);
+  // The heartbeat must not keep a process alive that has nothing else to do.
+  if (typeof heartbeat === 'object' && typeof heartbeat.unref === 'function') heartbeat.unref();
   start().catch((error: unknown) => {
     fail(error);
   });
@@ -140,15 +169,15 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   };
 
   return {
-    getRevokedAt(sub) {
+    getRevokedAt(sub, iss) {
       if (deny && !healthy) throw unavailable(undefined);
-      return mirror.getRevokedAt(sub);
+      return mirror.getRevokedAt(sub, iss);
     },
     getSessionRevokedAt(sid) {
       if (deny && !healthy) throw unavailable(undefined);
       return mirror.getSessionRevokedAt(sid);
     },
-    revoke: ({ sub, before }) => record({ kind: 'sub', id: sub, before }),
+    revoke: ({ iss, sub, before }) => record({ kind: 'sub', iss, id: sub, before }),
     revokeSession: ({ sid, before }) => record({ kind: 'sid', id: sid, before }),
     subscribe: (listener) => mirror.subscribe(listener),
     async markJti(jti, ttlMs) {
@@ -164,6 +193,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     get size() {
       return mirror.size;
     },
+    ttl,
     get healthy() {
       return healthy;
     },
@@ -171,6 +201,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     async close() {
       closed = true;
       clearTimeout(retry);
+      clearInterval(heartbeat);
       if (subscriber?.destroy) subscriber.destroy();
       else await subscriber?.disconnect?.();
     },

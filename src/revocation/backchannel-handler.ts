@@ -9,7 +9,7 @@ import { readLogoutForm } from './read-form.js';
 export interface LogoutKit {
   readonly options: Pick<NormalizedOptions<unknown>, 'issuers' | 'algorithms' | 'clockTolerance' | 'maxTokenSize' | 'now' | 'revocation'>;
   readonly jwks: Pick<JWKSStore, 'getKey'>;
-  revoke(revocation: { sub: string; before?: number }): Promise<void>;
+  revoke(revocation: { sub: string; before?: number; iss?: string }): Promise<void>;
 }
 
 /** What `onRevoked` learns of one accepted logout. */
@@ -113,7 +113,8 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
       // Scoped by issuer: jti is unique per issuer only (RFC 7519 §4.1.7).
       if (!(await jtiStore.markJti?.(`${claims.iss} ${claims.jti}`, jtiTtl))) throw new LogoutTokenError('logout token was already used (jti replay)');
       const before = revocationTime(claims.iat, receivedAt);
-      if (claims.sub !== undefined) await kit.revoke({ sub: claims.sub, before });
+      // Only the logout token's issuer: the same sub in another tenant is another user.
+      if (claims.sub !== undefined) await kit.revoke({ sub: claims.sub, before, iss: claims.iss });
       if (claims.sid !== undefined) await store.revokeSession?.({ sid: claims.sid, before });
       try {
         await onRevoked?.({ sub: claims.sub, sid: claims.sid, before, issuer: claims.iss, jti: claims.jti });

@@ -1,4 +1,4 @@
-export { createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, type MemoryRevocationStore, type MemoryRevocationStoreOptions, type RevocationSnapshot } from './memory-store.js';
+export { createMemoryRevocationStore, DEFAULT_REVOCATION_TTL, MAX_REVOCATION_SKEW, type MemoryRevocationStore, type MemoryRevocationStoreOptions, type RevocationSnapshot } from './memory-store.js';
 export {
   createBackchannelLogoutHandler,
   revocationTime,

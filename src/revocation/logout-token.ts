@@ -65,7 +65,7 @@ function checkClaims(payload: Record<string, unknown>, rules: LogoutTokenRules, 
   if (!audiences.some((a) => typeof a === 'string' && rules.clientIds.includes(a))) refuse('logout token was not issued for this client');
   if (!isNumber(iat)) return refuse('logout token has no usable iat');
   if (iat > now + tolerance) refuse('logout token was issued in the future (iat)');
-  // Logto ≤ 1.41 sends no exp (LOGTO-FACTS): the age limit is what bounds a replay window.
+  // Logto (v1.37.1 captured) sends no exp: the age limit is what bounds a replay window.
   if (now - iat > rules.maxAge + tolerance) refuse('logout token is too old (iat)');
   if (exp !== undefined && (!isNumber(exp) || now - tolerance >= exp)) refuse('logout token has expired');
   if (!isId(jti)) return refuse('logout token has no usable jti');

@@ -109,20 +109,20 @@ describe('extractTokens: Authorization header (RFC 6750 §2.1)', () => {
     const result = extract({ authorization: value });
     expect(result.candidates).toEqual([]);
     expect(result.malformed).toBeInstanceOf(AuthError);
-    expect(result.malformed?.code).toBe('invalid_token');
-    expect(result.malformed?.status).toBe(401);
+    expect(result.malformed?.code).toBe('invalid_request');
+    expect(result.malformed?.status).toBe(400);
   });
 
   it('reports two Authorization headers as malformed, even when each is well-formed', () => {
     const result = extract({ authorization: [`Bearer ${JWT}`, 'Bearer other'] });
     expect(result.candidates).toEqual([]);
-    expect(result.malformed?.code).toBe('invalid_token');
+    expect(result.malformed?.code).toBe('invalid_request');
   });
 
   it('keeps the cookie candidate next to a malformed header', () => {
     const result = extract({ cookie: `logto_authtoken=${JWT}`, authorization: 'Bearer a b' });
     expect(result.candidates).toEqual([{ token: JWT, source: 'cookie' }]);
-    expect(result.malformed?.code).toBe('invalid_token');
+    expect(result.malformed?.code).toBe('invalid_request');
   });
 
   it('never puts the presented value in the error', () => {

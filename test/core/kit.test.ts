@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import { AuthError } from '../../src/core/errors.js';
 import type { AuthKitOptions } from '../../src/core/options.js';
+import { createMemoryRevocationStore } from '../../src/revocation/index.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 import { startServer, type ControlledServer } from '../helpers/serve-json.js';
 
@@ -282,5 +283,70 @@ describe('hostile input (issue 3 list)', () => {
     await expect(rsaKit.verifyToken(await rsa.mintToken({ sub: 'rsa-user' }))).resolves.toMatchObject({ userId: 'rsa-user' });
     rsaKit.close();
     await rsa.close();
+  });
+});
+
+describe('revocations outlive the tokens they revoke (issue 12, item 5)', () => {
+  const MIN = 60_000;
+  // One clock for the kit, the store and the issuer.
+  const setup = (ttl?: number, extra: Partial<AuthKitOptions> = {}) => {
+    const clock = { now: Date.now() };
+    const now = () => clock.now;
+    const revocation = createMemoryRevocationStore({ now, ...(ttl === undefined ? {} : { ttl }) });
+    return { clock, revocation, kit: makeKit({ revocation, now, ...extra }) };
+  };
+
+  it('regression: a revoked 2 h token never comes back once the store (ttl 65 min) forgets the revocation', async () => {
+    const { clock, kit } = setup();
+    const start = clock.now;
+    const token = await issuer.mintToken({ sub: 'long-lived' }, { now: start - 1_000, expiresIn: 7_200 });
+    await kit.revoke({ sub: 'long-lived' }).catch(() => undefined);
+    for (const minutes of [0, 30, 64, 66, 90, 119]) {
+      clock.now = start + minutes * MIN;
+      const error = await rejection(kit.verifyToken(token));
+      expect([minutes, error.code, error.status]).toEqual([minutes, 'token_too_old', 401]);
+    }
+  });
+
+  it('a 1 h token (Logto’s default) stays revoked until it expires; the store outlives it', async () => {
+    const { clock, kit, revocation } = setup();
+    const start = clock.now;
+    const token = await issuer.mintToken({ sub: 'one-hour' }, { now: start - 1_000 });
+    expect((await kit.verifyToken(token)).userId).toBe('one-hour');
+    await kit.revoke({ sub: 'one-hour' });
+    for (const minutes of [0, 30, 59]) {
+      clock.now = start + minutes * MIN;
+      expect((await rejection(kit.verifyToken(token))).code).toBe('token_revoked');
+    }
+    clock.now = start + 60 * MIN + 6_000;
+    expect((await rejection(kit.verifyToken(token))).code).toBe('token_expired');
+    expect(revocation.getRevokedAt('one-hour', issuer.issuer)).toBeDefined();
+  });
+
+  it('a long token is accepted when the store remembers long enough, or when maxTokenAge bounds it', async () => {
+    const roomy = setup(3 * 60 * MIN);
+    const token = await issuer.mintToken({ sub: 'roomy' }, { now: roomy.clock.now - 1_000, expiresIn: 7_200 });
+    expect((await roomy.kit.verifyToken(token)).userId).toBe('roomy');
+    const bounded = setup(undefined, { maxTokenAge: 1_800 });
+    const other = await issuer.mintToken({ sub: 'bounded' }, { now: bounded.clock.now - 1_000, expiresIn: 7_200 });
+    expect((await bounded.kit.verifyToken(other)).userId).toBe('bounded');
+    // Without iat the age of a token is unknown, so no store ttl covers it.
+    const noIat = await issuer.mintToken({ sub: 'no-iat', iat: undefined });
+    expect((await rejection(bounded.kit.verifyToken(noIat))).code).toBe('token_too_old');
+  });
+});
+
+describe('kit.revoke and issuers', () => {
+  it('revokes for every issuer of the kit without iss, for one with it, and refuses an issuer the kit does not trust', async () => {
+    const other = 'https://custom-domain.example.com/oidc';
+    const revocation = createMemoryRevocationStore();
+    const kit = makeKit({ issuer: [issuer.issuer, other], jwksUrl: issuer.jwksUrl, logtoUrl: undefined, revocation });
+    await kit.revoke({ sub: 'both' });
+    expect([revocation.getRevokedAt('both', issuer.issuer), revocation.getRevokedAt('both', other)].every((t) => typeof t === 'number')).toBe(true);
+    await kit.revoke({ sub: 'one', iss: other });
+    expect([revocation.getRevokedAt('one', issuer.issuer), typeof revocation.getRevokedAt('one', other)]).toEqual([undefined, 'number']);
+    await expect(kit.revoke({ sub: 'x', iss: 'https://elsewhere.example.com/oidc' })).rejects.toThrow(/"iss"/);
+    const token = await issuer.mintToken({ sub: 'one' }, { now: Date.now() - 5_000 });
+    expect((await kit.verifyToken(token)).userId).toBe('one');
   });
 });

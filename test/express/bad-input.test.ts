@@ -45,10 +45,11 @@ describe('bad input answers 401 JSON, never 500', () => {
     expect401(await send(`Cookie: logto_authtoken=${'A'.repeat(16 * 1024)}`));
   });
 
-  it('two Authorization headers, even when both carry valid tokens', async () => {
+  it('two Authorization headers, even when both carry valid tokens: 400 invalid_request (RFC 6750 §3.1)', async () => {
     const res = await send(`Authorization: Bearer ${await issuer.mintToken()}`, `Authorization: Bearer ${await issuer.mintToken()}`);
-    expect401(res);
-    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_token' });
+    expect(res.status).toBe(400);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api".*error="invalid_request"/);
+    expect(JSON.parse(res.body)).toMatchObject({ error: 'invalid_request' });
   });
 
   it('a Cookie header that is not UTF-8 (raw bytes and a bad percent escape)', async () => {

@@ -46,6 +46,10 @@ export interface RedisServer {
   /** Kills the server (an outage); `start()` brings it back on the same port, empty. */
   stop(): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP: a hung Redis. Connections stay open, nothing answers, no error is raised. */
+  pause(): void;
+  /** SIGCONT after {@link RedisServer.pause}. */
+  resume(): void;
   close(): Promise<void>;
 }
 
@@ -93,6 +97,15 @@ export async function startRedisServer(): Promise<RedisServer> {
       proc.kill('SIGKILL');
     });
   };
+  const signal = (name: NodeJS.Signals): void => {
+    if (child?.pid === undefined) throw new Error('redis-server is not running');
+    process.kill(child.pid, name);
+  };
+  const stopAndClose = async (): Promise<void> => {
+    // SIGKILL ends a stopped process too; resuming first only spares it an odd state in ps meanwhile.
+    if (child?.pid !== undefined && child.exitCode === null) process.kill(child.pid, 'SIGCONT');
+    await stop();
+  };
   await start();
-  return { port, url: `redis://127.0.0.1:${port}`, start, stop, close: stop };
+  return { port, url: `redis://127.0.0.1:${port}`, start, stop, pause: () => signal('SIGSTOP'), resume: () => signal('SIGCONT'), close: stopAndClose };
 }

@@ -93,12 +93,12 @@ describe('withAuth', () => {
     expect(await (await handler(request(await bearer({ sub: 'opt' })), context())).json()).toEqual({ userId: 'opt' });
   });
 
-  it('bad input: junk, a merged double Authorization and non-UTF-8 cookies are 401 JSON', async () => {
+  it('bad input: junk and non-UTF-8 cookies are 401 JSON, a merged double Authorization 400 (RFC 6750 §3.1)', async () => {
     const junk = Array.from({ length: 16 * 1024 }, (_, i) => '=;a%\\"x,'[i % 8]).join('');
     await expectRefusal(await me(request({ cookie: junk }), context()), 401, 'missing_token');
     // Fetch merges repeated headers into one "a, b" value.
     const merged = new Headers([['authorization', (await bearer()).authorization], ['authorization', (await bearer()).authorization]]);
-    await expectRefusal(await me(new Request('http://app.test/', { headers: merged }), context()), 401, 'invalid_token');
+    await expectRefusal(await me(new Request('http://app.test/', { headers: merged }), context()), 400, 'invalid_request');
     await expectRefusal(await me(request({ cookie: 'logto_authtoken=\u00ff\u00fe\u00c3(' }), context()), 401, 'invalid_token');
     await expectRefusal(await me(request({ cookie: 'logto_authtoken=%FF%FE' }), context()), 401, 'invalid_token');
   });

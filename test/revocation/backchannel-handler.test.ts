@@ -177,6 +177,6 @@ describe('createBackchannelLogoutHandler: options', () => {
     const handler = createBackchannelLogoutHandler({ kit, clientId: issuer.clientId, onRevoked: () => Promise.reject(new Error('db down')) });
     const response = await post(handler, form(await issuer.mintLogoutToken({ sub: 'u-500' })));
     expect(response.status).toBe(500);
-    expect(store.getRevokedAt('u-500')).toBeDefined();
+    expect(store.getRevokedAt('u-500', issuer.issuer)).toBeDefined();
   });
 });

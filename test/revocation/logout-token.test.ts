@@ -75,18 +75,18 @@ describe('logout token validation (OIDC Back-Channel Logout 1.0 §2.6): every ba
     expect(body.error_description).not.toContain(token);
     expect(body.error_description.length).toBeGreaterThan(0);
     expect(store.size).toBe(before);
-    expect(store.getRevokedAt('v')).toBeUndefined();
+    expect(store.getRevokedAt('v', issuer.issuer)).toBeUndefined();
   });
 
   it('a replayed jti is refused the second time', async () => {
     const token = await issuer.mintLogoutToken({ sub: 'replayed' });
     expect((await handler(request(form(token)))).status).toBe(200);
     const size = store.size;
-    const revokedAt = store.getRevokedAt('replayed');
+    const revokedAt = store.getRevokedAt('replayed', issuer.issuer);
     const replay = await handler(request(form(token)));
     expect(replay.status).toBe(400);
     expect(((await replay.json()) as { error_description: string }).error_description).toMatch(/replay/);
-    expect([store.size, store.getRevokedAt('replayed')]).toEqual([size, revokedAt]);
+    expect([store.size, store.getRevokedAt('replayed', issuer.issuer)]).toEqual([size, revokedAt]);
   });
 });
 
@@ -99,7 +99,7 @@ describe('the receiver’s HTTP surface', () => {
     expect((await handler(request(form(token), { type: '' }))).status).toBe(415);
     expect((await handler(request('other=1'))).status).toBe(400);
     expect((await handler(request(`${form(token)}&${form(token)}`))).status).toBe(400);
-    expect(store.getRevokedAt('http')).toBeUndefined();
+    expect(store.getRevokedAt('http', issuer.issuer)).toBeUndefined();
     const ok = await handler(request(form(token), { type: 'Application/X-WWW-Form-Urlencoded; charset=UTF-8' }));
     expect(ok.status).toBe(200);
   });
@@ -141,7 +141,7 @@ describe('a flood of bogus logout POSTs', () => {
     }
     expect(Object.fromEntries(statuses)).toEqual({ 400: 10_000 });
     expect(store.size).toBe(size);
-    expect(store.getRevokedAt('flood')).toBeUndefined();
+    expect(store.getRevokedAt('flood', issuer.issuer)).toBeUndefined();
     expect(revoked).toBe(calls);
   }, 60_000);
 });

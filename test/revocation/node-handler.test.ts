@@ -40,11 +40,11 @@ describe('toNodeHandler', () => {
     const url = await listen(createServer((req, res) => void handler()(req, res)));
     const ok = await logout(url, await issuer.mintLogoutToken({ sub: 'node-1' }));
     expect([ok.status, ok.headers.get('cache-control')]).toEqual([200, 'no-store']);
-    expect(store.getRevokedAt('node-1')).toBeDefined();
+    expect(store.getRevokedAt('node-1', issuer.issuer)).toBeDefined();
     const bad = await logout(url, await issuer.mintToken({ sub: 'node-2' }));
     expect(bad.status).toBe(400);
     expect(await bad.json()).toMatchObject({ error: 'invalid_request' });
-    expect(store.getRevokedAt('node-2')).toBeUndefined();
+    expect(store.getRevokedAt('node-2', issuer.issuer)).toBeUndefined();
     expect((await fetch(url)).status).toBe(405);
   });
 
@@ -55,8 +55,8 @@ describe('toNodeHandler', () => {
     const url = await listen(createServer(app));
     expect((await logout(`${url}/raw`, await issuer.mintLogoutToken({ sub: 'express-raw' }))).status).toBe(200);
     expect((await logout(`${url}/parsed`, await issuer.mintLogoutToken({ sub: 'express-parsed' }))).status).toBe(200);
-    expect(store.getRevokedAt('express-raw')).toBeDefined();
-    expect(store.getRevokedAt('express-parsed')).toBeDefined();
+    expect(store.getRevokedAt('express-raw', issuer.issuer)).toBeDefined();
+    expect(store.getRevokedAt('express-parsed', issuer.issuer)).toBeDefined();
     const tooBig = await fetch(`${url}/raw`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: `logout_token=${'a'.repeat(100_000)}` });
     expect(tooBig.status).toBe(413);
   });

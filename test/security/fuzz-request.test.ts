@@ -101,17 +101,17 @@ describe('fuzz: createAuthContext on hostile requests', () => {
     await forge.close();
   });
 
-  it('never rejects, never authenticates, refuses with 401/403 only; guests always get a UUID (12,000 inputs)', async () => {
+  it('never rejects, never authenticates, refuses with 400/401/403 only (400: a malformed Authorization, RFC 6750 §3.1); guests always get a UUID (12,000 inputs)', async () => {
     await fc.assert(
       fc.asyncProperty(request, fc.boolean(), async (input, guestMode) => {
         const auth = await (guestMode ? guests : strict).createAuthContext(input);
         expect(auth.status).not.toBe('authenticated');
         if (auth.status === 'anonymous') {
           expect(auth.error).toBeInstanceOf(AuthError);
-          expect([401, 403]).toContain(auth.error.status);
+          expect([400, 401, 403]).toContain(auth.error.status);
         } else if (auth.status === 'guest') {
           expect(auth.guestId).toMatch(UUID);
-          if (auth.error) expect([401, 403]).toContain(auth.error.status);
+          if (auth.error) expect([400, 401, 403]).toContain(auth.error.status);
         }
       }),
       { numRuns: 12_000 },
