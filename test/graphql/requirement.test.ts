@@ -25,6 +25,10 @@ const typeDefs = /* GraphQL */ `
     admin: String @auth(scope: "admin")
     orgAdmin(orgId: ID!): String @auth(organizationArg: "orgId", scope: "admin")
   }
+  type Mutation {
+    leave(docId: ID!): Boolean
+    touch(docId: ID!): String @auth(policy: "canRead")
+  }
   type Subscription {
     docEvents(docId: ID!): Int @auth(policy: "canRead")
   }
@@ -44,6 +48,10 @@ function buildSchema() {
   });
   const resolvers = {
     Query: { ordered: () => 'never', doc: (_: unknown, args: { docId: string }) => args.docId, broken: () => 'never', admin: () => 'admin', orgAdmin: () => 'org admin' },
+    Mutation: {
+      leave: (_: unknown, args: { docId: string }, ctx: { auth: { userId: string } }) => acl.delete(`${ctx.auth.userId}:${args.docId}`),
+      touch: (_: unknown, args: { docId: string }) => args.docId,
+    },
     Subscription: {
       docEvents: {
         subscribe: () => (subscribers++, pubsub.subscribe('doc')),
@@ -156,6 +164,13 @@ describe('GraphQL policies: per operation execution and per subscription event',
     expect(runs.canRead - before).toBe(1);
     acl.delete('op-user:d1');
     expect((await gql(url, '{ doc(docId: "d1") }', { token })).body.errors?.[0]?.extensions?.reason).toBe('policy_denied');
+  });
+
+  it('a mutation’s fields run in sequence, and a policy after a field that changed the data runs again', async () => {
+    acl.add('mutator:d1');
+    const { body } = await gql(url, 'mutation { a: touch(docId: "d1") leave(docId: "d1") b: touch(docId: "d1") }', { token: await issuer.mintToken({ sub: 'mutator' }) });
+    expect(body.data).toEqual({ a: 'd1', leave: true, b: null });
+    expect(body.errors?.[0]).toMatchObject({ path: ['b'], extensions: { reason: 'policy_denied' } });
   });
 
   it.each(['graphql-ws', 'SSE'] as const)('over %s, a subscription re-runs its policy for each event and stops admitting once the user leaves the ACL', async (transport) => {
