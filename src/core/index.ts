@@ -22,7 +22,7 @@ export type { JWKSStore } from './jwks.js';
 export type { Revocation, RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';
 export { definePolicy, isPolicy, policyError, type Policy } from './policies.js';
-export { createPolicyMemo, DEFAULT_POLICY_MEMO_ENTRIES, type PolicyMemo, type PolicyMemoOptions } from './policy-memo.js';
+export { createPolicyMemo, type PolicyMemo, type PolicyMemoOptions } from './policy-memo.js';
 export { parseRequirement, REQUIREMENT_KEYS, type ParseRequirementOptions, type Requirement, type RequirementResolver } from './requirement.js';
 export { evaluateRequirement, type RequirementOperation, type RequirementOutcome } from './evaluate-requirement.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';

@@ -20,8 +20,8 @@ export interface PolicyMemoOptions {
   maxEntries?: number;
 }
 
-/** The default of {@link PolicyMemoOptions.maxEntries}. */
-export const DEFAULT_POLICY_MEMO_ENTRIES = 1000;
+// Enough for a page of list items sharing a rule; small enough that one operation stays cheap.
+const DEFAULT_POLICY_MEMO_ENTRIES = 1000;
 
 function argsKey(args: unknown): string | undefined {
   try {

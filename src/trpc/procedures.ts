@@ -17,7 +17,11 @@ export interface RequireAuthOptions<TClaims = Record<string, unknown>> {
   anyScopes?: readonly string[];
   /** Let guests through (only when no scopes are required). @default false */
   allowGuest?: boolean;
-  /** A rule from `definePolicy`; it gets `(ctx.auth, ctx, input)`. Guests never pass a policy. @default undefined */
+  /**
+   * A rule from `definePolicy`; it gets `(ctx.auth, ctx, input)` after the organization and scope
+   * checks. Its result is kept for this call only; a rule that throws is `INTERNAL_SERVER_ERROR`
+   * (`policy_error`). Guests never pass a policy. @default undefined
+   */
   policy?: Policy<never, never>;
   /**
    * The organization the call addresses, usually read from the input

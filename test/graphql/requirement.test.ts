@@ -141,6 +141,13 @@ async function* sseSubscription(token: string, query: string): AsyncGenerator<Re
   }
 }
 
+describe('GraphQL @auth: rules are read by the core parser when the schema is built', () => {
+  it('organizationArg with allowGuest fails the build, as organization with allowGuest does everywhere', () => {
+    const sdl = 'type Query { a(orgId: ID!): String @auth(organizationArg: "orgId", allowGuest: true) }';
+    expect(() => authDirectiveTransformer(makeExecutableSchema({ typeDefs: [authDirectiveTypeDefs, sdl] }))).toThrow(/@auth on Query\.a options "organization" and "allowGuest" exclude each other/);
+  });
+});
+
 describe('GraphQL @auth: one order', () => {
   it('organization before scopes before policy', async () => {
     const before = runs.denyAll;
