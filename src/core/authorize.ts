@@ -21,8 +21,8 @@ export interface AuthRequirement {
 
 /**
  * Decide whether `auth` meets `requirement`; returns the error to throw, or
- * `undefined`. Every adapter (tRPC, GraphQL, Express, Next.js) decides through
- * this one function, so a rule reads the same everywhere.
+ * `undefined`. This is the synchronous part of `evaluateRequirement`, in the
+ * same order: the caller (anonymous, guest), then the organization, then the scopes.
  *
  * @example
  * ```ts
@@ -33,17 +33,30 @@ export interface AuthRequirement {
 export function authorize(auth: AuthContext<unknown>, requirement: AuthRequirement = {}): AuthError | undefined {
   const scopes = requirement.scopes ?? [];
   const anyScopes = requirement.anyScopes ?? [];
-  if (auth.status === 'anonymous') return auth.error;
-  if (auth.status === 'guest') {
-    if (requirement.allowGuest && scopes.length === 0 && anyScopes.length === 0 && requirement.organization === undefined) return undefined;
-    // A refused token explains itself better than "guests are not allowed".
-    return auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this operation');
-  }
+  const demands = scopes.length > 0 || anyScopes.length > 0 || requirement.organization !== undefined;
+  if (auth.status !== 'authenticated') return callerError(auth, requirement.allowGuest === true && !demands);
   if (requirement.organization !== undefined) {
     const error = organizationError(auth, requirement.organization);
     if (error) return error;
   }
-  return scopeError(auth, scopes, anyScopes);
+  return requirementScopeError(auth, scopes, anyScopes, requirement.organization !== undefined);
+}
+
+/**
+ * The refusal of a caller who is not authenticated: the anonymous caller's own
+ * error, or for a guest `guest_not_allowed` (or the error of the token it presented)
+ * unless `guestAdmitted`.
+ *
+ * @example
+ * ```ts
+ * if (auth.status !== 'authenticated') return callerError(auth, false)
+ * ```
+ */
+export function callerError(auth: Exclude<AuthContext<unknown>, AuthenticatedContext<unknown>>, guestAdmitted: boolean): AuthError | undefined {
+  if (auth.status === 'anonymous') return auth.error;
+  if (guestAdmitted) return undefined;
+  // A refused token explains itself better than "guests are not allowed".
+  return auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this operation');
 }
 
 /**
@@ -69,6 +82,8 @@ export function organizationError(auth: AuthenticatedContext<unknown>, organizat
 
 /**
  * The `insufficient_scope` error for an authenticated caller, or `undefined`.
+ * It compares `auth.scopes` as they are; requirements go through `authorize`
+ * or `evaluateRequirement`, which also apply the organization-token rule.
  *
  * @example
  * ```ts
@@ -76,12 +91,31 @@ export function organizationError(auth: AuthenticatedContext<unknown>, organizat
  * ```
  */
 export function scopeError(auth: AuthenticatedContext<unknown>, scopes: readonly string[], anyScopes: readonly string[] = []): AuthError | undefined {
-  const missing = missingScopes(auth.scopes, scopes);
+  return grantedScopeError(auth.scopes, scopes, anyScopes, '');
+}
+
+/**
+ * The scope step of a requirement. An organization token's `scope` lists
+ * organization permissions, not permissions on this API: they count only where
+ * the requirement names the organization (which the token was checked against first).
+ *
+ * @example
+ * ```ts
+ * requirementScopeError(auth, ['admin'], [], false) // 403 for an organization token even when it holds `admin`
+ * ```
+ */
+export function requirementScopeError(auth: AuthenticatedContext<unknown>, scopes: readonly string[], anyScopes: readonly string[], namesOrganization: boolean): AuthError | undefined {
+  if (!auth.isOrganizationToken || namesOrganization) return grantedScopeError(auth.scopes, scopes, anyScopes, '');
+  return grantedScopeError([], scopes, anyScopes, ' (an organization token grants scopes only where its organization is addressed)');
+}
+
+function grantedScopeError(granted: readonly string[], scopes: readonly string[], anyScopes: readonly string[], note: string): AuthError | undefined {
+  const missing = missingScopes(granted, scopes);
   if (missing.length > 0) {
-    return new AuthError('insufficient_scope', `missing required scope(s): ${missing.join(' ')}`, { requiredScopes: scopes });
+    return new AuthError('insufficient_scope', `missing required scope(s): ${missing.join(' ')}${note}`, { requiredScopes: scopes });
   }
-  if (!hasAnyScope(auth.scopes, anyScopes)) {
-    return new AuthError('insufficient_scope', `needs one of the scopes: ${anyScopes.join(' ')}`, { requiredScopes: anyScopes });
+  if (!hasAnyScope(granted, anyScopes)) {
+    return new AuthError('insufficient_scope', `needs one of the scopes: ${anyScopes.join(' ')}${note}`, { requiredScopes: anyScopes });
   }
   return undefined;
 }

@@ -1,15 +1,24 @@
-import { authErrorResponse, authorize, type AuthError, type AuthRequirement } from 'logto-authkit';
+import { authErrorResponse, evaluateRequirement, parseRequirement, type AuthError, type AuthRequirement, type Policy } from 'logto-authkit';
 import type { Request, RequestHandler, Response } from 'express';
 
 /** Options of {@link requireAuth}: the core's requirement, with the organization optionally read from the request. */
 export interface RequireAuthOptions extends Omit<AuthRequirement, 'organization'> {
   /**
    * The organization the route addresses, or a function reading it from the
-   * request (e.g. `(req) => req.params.orgId`). A missing id is refused, never skipped.
+   * request (e.g. `(req) => req.params.orgId`). A missing id is refused, never
+   * skipped; so is a resolver that throws. Excludes `allowGuest`.
    * @default undefined (no organization check)
    */
   organization?: string | ((req: Request) => unknown);
+  /**
+   * A rule from `definePolicy`; it gets `(req.auth, req, req.params)` and runs
+   * on every request, after the organization and scope checks. Guests never pass.
+   * @default undefined
+   */
+  policy?: Policy<never, never>;
 }
+
+type RequestResolver = (req: Request) => unknown;
 
 /**
  * Answers an auth failure: status and `WWW-Authenticate` from the error table,
@@ -27,35 +36,35 @@ export function sendAuthError(res: Response, error: AuthError): void {
 
 /**
  * Route middleware that lets a request through only when `req.auth` meets the
- * requirement: 401 (no or bad token), 403 (`insufficient_scope`, naming the
- * scopes; `organization_mismatch`; `csrf_rejected`), 503 (`jwks_unavailable`:
- * Logto unreachable, never reported as a bad token). Needs `authMiddleware()` first.
+ * requirement, decided by the core's `evaluateRequirement` in its one order
+ * (the caller, the organization, the scopes, the policy): 401 (no or bad
+ * token), 403 (`organization_mismatch`; `insufficient_scope`, naming the
+ * scopes; `policy_denied`; `csrf_rejected`), 500 (`policy_error`: the policy
+ * threw), 503 (`jwks_unavailable`: Logto unreachable, never reported as a bad
+ * token). Needs `authMiddleware()` first.
  *
+ * @throws TypeError at creation for an unknown option, `scopes` or `anyScopes` not an array of
+ * scope names, a non-boolean `allowGuest`, a `policy` not from `definePolicy`, an `organization`
+ * that is neither an id nor a function, or `organization` with `allowGuest`.
  * @example
  * ```ts
+ * const isAuthor = definePolicy('isAuthor', (auth, _req, params: { postId?: string }) => posts.authorOf(params.postId) === auth.userId)
  * app.post('/posts', requireAuth({ scopes: ['write:posts'] }), createPost)
+ * app.put('/posts/:postId', requireAuth({ scopes: ['write:posts'], policy: isAuthor }), updatePost)
  * app.get('/orgs/:orgId', requireAuth({ organization: (req) => req.params.orgId }), showOrg)
  * ```
  */
 export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
-  const { organization, ...rest } = options;
+  const requirement = parseRequirement<RequestResolver>(options, { entry: 'logto-authkit/express', name: 'requireAuth' });
   return (req, res, next) => {
     const auth = req.auth;
     if (auth === undefined) {
       next(new Error('logto-authkit: requireAuth() needs authMiddleware() to run before it'));
       return;
     }
-    let addressed: unknown;
-    try {
-      addressed = typeof organization === 'function' ? organization(req) : organization;
-    } catch {
-      addressed = undefined; // a resolver that throws refuses the call, as in tRPC
-    }
-    // An id that cannot be read becomes '' so the core refuses it (fail closed).
-    const requirement: AuthRequirement =
-      organization === undefined ? rest : { ...rest, organization: typeof addressed === 'string' ? addressed : '' };
-    const error = authorize(auth, requirement);
-    if (error) sendAuthError(res, error);
-    else next();
+    const decide = (error: AuthError | undefined): void => (error ? sendAuthError(res, error) : next());
+    const outcome = evaluateRequirement(auth, requirement, { resolveOrganization: (resolve) => resolve(req), context: req, args: () => req.params });
+    if (outcome instanceof Promise) outcome.then(decide, next);
+    else decide(outcome);
   };
 }

@@ -1,10 +1,21 @@
+/**
+ * The resolver wrapper behind `@auth`. Every decision is the core's
+ * `evaluateRequirement` (caller, organization, scopes, policy, in that order);
+ * this file reads the field's arguments, scopes policy results to one
+ * operation execution or one subscription event, and turns a refusal into a
+ * GraphQL error at the field's path.
+ */
 import { responsePathAsArray, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
-import { AuthError, authorize, organizationError, policyError, type AuthContext } from 'logto-authkit';
+import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthError, type PolicyMemo, type Requirement } from 'logto-authkit';
 import type { AuthRule } from './directive-rules.js';
 import { reportDenial, toGraphQLError, type AuthGraphQLError } from './errors.js';
 
 type Args = Record<string, unknown>;
-type Outcome = AuthError | undefined;
+type ArgumentResolver = (args: Args) => unknown;
+interface Guard {
+  rule: AuthRule;
+  requirement: Requirement<ArgumentResolver>;
+}
 
 const isAuthContext = (value: unknown): value is AuthContext<unknown> =>
   typeof value === 'object' && value !== null && 'status' in value && (value.status === 'authenticated' || value.status === 'guest' || value.status === 'anonymous');
@@ -16,19 +27,41 @@ function authOf(context: unknown): AuthContext<unknown> {
   return auth;
 }
 
-const signInRequired = (auth: AuthContext<unknown>): AuthError =>
-  auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this field');
+// Read once, when the schema is built: the core parser holds @auth to the same rules as every adapter.
+function toGuard(rule: AuthRule): Guard {
+  const argument = rule.organizationArg;
+  const requirement = parseRequirement<ArgumentResolver>(
+    {
+      scopes: rule.scopes,
+      anyScopes: rule.anyScopes,
+      allowGuest: rule.allowGuest,
+      ...(rule.policy ? { policy: rule.policy } : {}),
+      ...(argument !== undefined ? { organization: (args: Args) => args[argument] } : {}),
+    },
+    { entry: 'logto-authkit/graphql', name: `@auth on ${rule.where}` },
+  );
+  return { rule, requirement };
+}
 
-function evaluate(rule: AuthRule, auth: AuthContext<unknown>, args: Args, context: unknown): Outcome | Promise<Outcome> {
-  const error = authorize(auth, rule);
-  if (error) return error;
-  if (!rule.policy && rule.organizationArg === undefined) return undefined;
-  if (auth.status !== 'authenticated') return signInRequired(auth);
-  if (rule.organizationArg !== undefined) {
-    const error = organizationError(auth, args[rule.organizationArg]);
-    if (error) return error;
-  }
-  return rule.policy ? policyError(rule.policy, auth, context, args) : undefined;
+// The object that stands for one execution. A query's fields share the operation's: graphql-js and
+// @graphql-tools/executor coerce `variableValues` anew for every execution. A subscription re-executes
+// its selection for each event with the same context and variables, and a mutation's fields run one after
+// another, each able to change what a policy reads: there the root response path, which each execution
+// builds anew, scopes the results to one event or one mutation field.
+function executionOf(info: GraphQLResolveInfo): object | undefined {
+  if (info.operation.operation === 'query') return typeof info.variableValues === 'object' && info.variableValues !== null ? info.variableValues : undefined;
+  let path = info.path;
+  while (path.prev) path = path.prev;
+  return path;
+}
+
+const memos = new WeakMap<object, PolicyMemo>();
+function memoOf(info: GraphQLResolveInfo): PolicyMemo {
+  const execution = executionOf(info);
+  if (!execution) return createPolicyMemo();
+  let memo = memos.get(execution);
+  if (!memo) memos.set(execution, (memo = createPolicyMemo()));
+  return memo;
 }
 
 function deny(error: AuthError, rule: AuthRule, auth: AuthContext<unknown>, context: unknown, info: GraphQLResolveInfo): AuthGraphQLError {
@@ -38,13 +71,18 @@ function deny(error: AuthError, rule: AuthRule, auth: AuthContext<unknown>, cont
 }
 
 // Synchronous unless a policy runs: most guarded fields cost no extra promise.
-function check(rules: readonly AuthRule[], from: number, args: Args, context: unknown, info: GraphQLResolveInfo): AuthGraphQLError | undefined | Promise<AuthGraphQLError | undefined> {
+function check(guards: readonly Guard[], from: number, args: Args, context: unknown, info: GraphQLResolveInfo): AuthGraphQLError | undefined | Promise<AuthGraphQLError | undefined> {
   const auth = authOf(context);
-  for (let i = from; i < rules.length; i++) {
-    const rule = rules[i] as AuthRule;
-    const outcome = evaluate(rule, auth, args, context);
+  for (let i = from; i < guards.length; i++) {
+    const { rule, requirement } = guards[i] as Guard;
+    const outcome = evaluateRequirement(auth, requirement, {
+      resolveOrganization: (resolve) => resolve(args),
+      context,
+      args: () => args,
+      ...(requirement.policy ? { memo: memoOf(info) } : {}),
+    });
     if (outcome instanceof Promise) {
-      return outcome.then((error) => (error ? deny(error, rule, auth, context, info) : check(rules, i + 1, args, context, info)));
+      return outcome.then((error) => (error ? deny(error, rule, auth, context, info) : check(guards, i + 1, args, context, info)));
     }
     if (outcome) return deny(outcome, rule, auth, context, info);
   }
@@ -55,10 +93,15 @@ function check(rules: readonly AuthRule[], from: number, args: Args, context: un
  * Wrap a resolver (or a subscription's `subscribe`) so that it runs only when
  * every rule admits the caller; otherwise the field resolves to `null` with an
  * `AuthGraphQLError` at its path and the wrapped function is never called.
+ * Policy results are kept for one operation execution (one subscription event,
+ * one mutation field), never across events of a subscription.
+ *
+ * @throws TypeError when a rule cannot be enforced (e.g. `organizationArg` with `allowGuest`).
  */
 export function guardResolver<TSource, TContext>(resolve: GraphQLFieldResolver<TSource, TContext>, rules: readonly AuthRule[]): GraphQLFieldResolver<TSource, TContext> {
+  const guards = rules.map(toGuard);
   return (source, args: Args, context, info) => {
-    const outcome = check(rules, 0, args, context, info);
+    const outcome = check(guards, 0, args, context, info);
     if (outcome === undefined) return resolve(source, args, context, info);
     if (outcome instanceof Promise) {
       return outcome.then((error) => {

@@ -3,9 +3,10 @@
  * addresses comes from the caller (usually the input); it grants nothing by
  * itself: Logto puts memberships in the ID token, not the access token, so the
  * only proof is the token's own `organization_id` (or an organization token's
- * audience). The comparison is the core's `organizationError`.
+ * audience). The comparison is the core's `evaluateRequirement`, which runs the
+ * resolver with `{ input, ctx }`.
  */
-import { AuthError, organizationError, type AuthContext, type AuthenticatedContext } from 'logto-authkit';
+import type { AuthContext, AuthenticatedContext } from 'logto-authkit';
 
 /** An authenticated `ctx.auth` bound to an organization: `organizationId` is a `string`. */
 export type OrganizationAuth<TClaims = Record<string, unknown>> = AuthenticatedContext<TClaims> & { organizationId: string };
@@ -61,32 +62,6 @@ export function assertResolver(value: unknown, what: string): void {
   if (value !== undefined && typeof value !== 'function') {
     throw new TypeError(`logto-authkit/trpc: ${what} must be a function ({ input, ctx }) => organization id`);
   }
-}
-
-/**
- * The `organization_mismatch` error when `auth` is not bound to the
- * organization `resolve` names, or `undefined` when it is.
- *
- * @example
- * ```ts
- * const error = await organizationCheck(resolve, ctx.auth, { input, ctx })
- * if (error) throw toTRPCError(error)
- * ```
- */
-export async function organizationCheck(
-  resolve: OrganizationResolver<never>,
-  auth: AuthenticatedContext<unknown>,
-  source: OrganizationSource<unknown>,
-): Promise<AuthError | undefined> {
-  let organizationId: unknown;
-  try {
-    organizationId = await (resolve as OrganizationResolver<unknown>)(source);
-  } catch (cause) {
-    // A resolver that cannot tell the organization (bad input, a failed lookup)
-    // must refuse, never fall through to "no organization required".
-    return new AuthError('organization_mismatch', 'the addressed organization could not be determined', { cause });
-  }
-  return organizationError(auth, organizationId);
 }
 
 /** Options of `organizationProcedure` (from `createAuthProcedures`). */

@@ -1,12 +1,12 @@
 /**
  * The auth middleware and the procedures built on it. Every decision is the
- * core's `authorize` (scopes, guests), `organizationError` and `Policy.check`
- * (memoised per request context and input); this file only turns the verdict into a `TRPCError`.
+ * core's `evaluateRequirement` (caller, organization, scopes, policy, in that
+ * order); this file only reads the call's input and turns the verdict into a `TRPCError`.
  */
 import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type TRPCUnsetMarker } from '@trpc/server';
-import { AuthError, authorize, policyError, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy } from 'logto-authkit';
+import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
-import { assertResolver, organizationCheck, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
+import { assertResolver, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
 import { expiryError, untilTokenExpires } from './subscriptions.js';
 
 /** What a procedure requires. */
@@ -17,7 +17,11 @@ export interface RequireAuthOptions<TClaims = Record<string, unknown>> {
   anyScopes?: readonly string[];
   /** Let guests through (only when no scopes are required). @default false */
   allowGuest?: boolean;
-  /** A rule from `definePolicy`; it gets `(ctx.auth, ctx, input)`. Guests never pass a policy. @default undefined */
+  /**
+   * A rule from `definePolicy`; it gets `(ctx.auth, ctx, input)` after the organization and scope
+   * checks. Its result is kept for this call only; a rule that throws is `INTERNAL_SERVER_ERROR`
+   * (`policy_error`). Guests never pass a policy. @default undefined
+   */
   policy?: Policy<never, never>;
   /**
    * The organization the call addresses, usually read from the input
@@ -39,30 +43,15 @@ export type RequiredAuth<TClaims, TOptions> = TOptions extends { organization: (
 /** The middleware {@link requireAuth} returns: usable with `.use()` on any procedure whose context has `auth`. */
 export type AuthMiddleware<TClaims, TAuth> = TRPCMiddlewareFunction<{ auth: AuthContext<TClaims> }, object, object, { auth: TAuth }, unknown>;
 
-const KNOWN_OPTIONS = new Set(['scopes', 'anyScopes', 'allowGuest', 'policy', 'organization']);
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
-function scopeList(value: unknown, name: string): readonly string[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value) || !value.every((s) => typeof s === 'string' && s !== '' && !/\s/.test(s))) {
-    throw new TypeError(`logto-authkit/trpc: requireAuth option "${name}" must be an array of scope names without spaces`);
-  }
-  return [...value];
-}
-
-// Checked when the router is built, not per request: a typo in a policy or
-// option must fail at start-up, never open a procedure.
-function validate(options: RequireAuthOptions<never>): void {
-  if (!isObject(options)) throw new TypeError('logto-authkit/trpc: requireAuth expects an options object');
-  for (const key of Object.keys(options)) if (!KNOWN_OPTIONS.has(key)) throw new TypeError(`logto-authkit/trpc: unknown requireAuth option "${key}"`);
-  if (options.allowGuest !== undefined && typeof options.allowGuest !== 'boolean') throw new TypeError('logto-authkit/trpc: requireAuth option "allowGuest" must be a boolean');
-  const { policy } = options;
-  if (policy !== undefined && !(isObject(policy) && typeof policy.name === 'string' && typeof policy.check === 'function')) {
-    throw new TypeError('logto-authkit/trpc: requireAuth option "policy" must be a Policy from definePolicy()');
-  }
-  assertResolver(options.organization, 'requireAuth option "organization"');
-  // A guest belongs to no organization: the combination could only ever refuse.
-  if (options.organization !== undefined && options.allowGuest === true) throw new TypeError('logto-authkit/trpc: requireAuth options "organization" and "allowGuest" exclude each other');
+// One memo per call: tRPC hands every middleware of a call the same `getRawInput`, and a new one to each
+// call, so results are shared by the guards of one call and never by two calls on one WebSocket.
+const callMemos = new WeakMap<object, PolicyMemo>();
+function memoOfCall(call: object): PolicyMemo {
+  let memo = callMemos.get(call);
+  if (!memo) callMemos.set(call, (memo = createPolicyMemo()));
+  return memo;
 }
 
 const missingContext = (): TRPCError =>
@@ -76,8 +65,15 @@ const missingContext = (): TRPCError =>
  * since the context was built (a WebSocket connection) is refused, and a
  * subscription's async iterable ends with `UNAUTHORIZED` at the token's `exp`.
  *
- * @throws TypeError at construction for an unknown option, a non-Policy `policy`, a non-function
- * `organization`, or `organization` with `allowGuest`.
+ * The requirement is decided by the core's `evaluateRequirement`: the caller,
+ * then the organization, then the scopes, then the policy. The policy's result
+ * is kept for this call only (a WebSocket connection re-runs it on every call);
+ * a policy that throws is `INTERNAL_SERVER_ERROR` (`policy_error`, the rule's
+ * error as the `AuthError`'s `cause`), never `FORBIDDEN`.
+ *
+ * @throws TypeError at construction for an unknown option, scopes that are not an array of scope
+ * names, a non-boolean `allowGuest`, a non-Policy `policy`, a non-function `organization`, or
+ * `organization` with `allowGuest`.
  * @example
  * ```ts
  * const isOwner = definePolicy('isOwner', (auth, _ctx, input: { id: string }) => auth.userId === input.id)
@@ -88,10 +84,8 @@ const missingContext = (): TRPCError =>
 export function requireAuth<TClaims = Record<string, unknown>, const TOptions extends RequireAuthOptions<TClaims> = RequireAuthOptions<TClaims>>(
   options: TOptions = {} as TOptions,
 ): AuthMiddleware<TClaims, RequiredAuth<TClaims, TOptions>> {
-  validate(options);
-  const requirement = { scopes: scopeList(options.scopes, 'scopes'), anyScopes: scopeList(options.anyScopes, 'anyScopes'), allowGuest: options.allowGuest === true };
-  const policy = options.policy as Policy<unknown, unknown> | undefined;
-  const organization = options.organization as OrganizationResolver<never> | undefined;
+  // Checked when the router is built, not per request: a typo in a policy or option must fail at start-up, never open a procedure.
+  const requirement = parseRequirement<OrganizationResolver<never>>(options, { entry: 'logto-authkit/trpc', name: 'requireAuth', organization: 'resolver' });
   return async (opts) => {
     const auth: unknown = isObject(opts.ctx) ? opts.ctx.auth : undefined;
     if (!isObject(auth) || typeof auth.status !== 'string') throw missingContext();
@@ -100,15 +94,12 @@ export function requireAuth<TClaims = Record<string, unknown>, const TOptions ex
     let input: unknown;
     const readInput = async (): Promise<unknown> => (input ??= opts.input !== undefined ? opts.input : await opts.getRawInput());
     let error = expiryError(ctxAuth);
-    // The organization before scopes, as the core's authorize orders them: "wrong tenant" tells more than "missing scope".
-    if (!error && organization && ctxAuth.status === 'authenticated') error = await organizationCheck(organization, ctxAuth, { input: await readInput(), ctx: opts.ctx });
-    error ??= authorize(ctxAuth, requirement);
-    if (!error && policy) {
-      error =
-        ctxAuth.status === 'authenticated'
-          ? await policyError(policy, ctxAuth, opts.ctx, await readInput())
-          : new AuthError('guest_not_allowed', `policy "${policy.name}" needs a signed-in caller`);
-    }
+    error ??= await evaluateRequirement(ctxAuth, requirement, {
+      resolveOrganization: async (resolve) => (resolve as OrganizationResolver<unknown>)({ input: await readInput(), ctx: opts.ctx }),
+      context: opts.ctx,
+      args: readInput,
+      ...(requirement.policy ? { memo: memoOfCall(opts.getRawInput) } : {}),
+    });
     if (error) throw toTRPCError(error);
     const granted = ctxAuth as RequiredAuth<TClaims, TOptions>;
     const result = await opts.next({ ctx: { auth: granted } });

@@ -43,4 +43,9 @@ describe('authorize', () => {
     expect(organizationError(bound, undefined)?.code).toBe('organization_mismatch');
     expect(organizationError(bound, 42)?.code).toBe('organization_mismatch');
   });
+  it('an organization token’s scopes count only where its organization is addressed', () => {
+    const orgToken = user({ aud: 'urn:logto:organization:o1', scope: 'admin' });
+    expect(authorize(orgToken, { scopes: ['admin'] })?.code).toBe('insufficient_scope');
+    expect(authorize(orgToken, { organization: 'o1', scopes: ['admin'] })).toBeUndefined();
+  });
 });

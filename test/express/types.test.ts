@@ -2,7 +2,7 @@ import type { AuthContext } from 'logto-authkit';
 import type { RequestHandler } from 'express';
 import express from 'express';
 import { authMiddleware, requireAuth, type RequireAuthOptions } from 'logto-authkit/express';
-import { describe, expectTypeOf, it } from 'vitest';
+import { describe, expect, expectTypeOf, it } from 'vitest';
 
 // Checked by `tsc --noEmit` (npm run typecheck); the runtime part only proves the file loads.
 describe('declaration merging', () => {
@@ -16,8 +16,8 @@ describe('declaration merging', () => {
     expectTypeOf(authMiddleware).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf(requireAuth).returns.toEqualTypeOf<RequestHandler>();
     expectTypeOf<RequireAuthOptions>().toHaveProperty('anyScopes');
-    // @ts-expect-error scopes is a list, not one string
-    requireAuth({ scopes: 'write:posts' });
+    // @ts-expect-error scopes is a list, not one string (and from JavaScript, a TypeError at creation)
+    expect(() => requireAuth({ scopes: 'write:posts' })).toThrow(TypeError);
     expectTypeOf(handler).toBeFunction();
   });
 });
