@@ -4,6 +4,8 @@ import { organizationOf } from './claims.js';
 import { missingScopes } from './scopes.js';
 
 const none = Object.freeze([]) as readonly string[];
+const noScopes = (...scopes: string[]): boolean => scopes.length === 0;
+const noOrganization = (): boolean => false;
 
 const isPlain = (value: object): boolean => {
   const prototype: unknown = Object.getPrototypeOf(value);
@@ -34,8 +36,6 @@ export function deepFreeze<T>(root: T): T {
   }
   return root;
 }
-const noScopes = (...scopes: string[]): boolean => scopes.length === 0;
-const noOrganization = (): boolean => false;
 
 /**
  * The authenticated context of a verified payload. Frozen all the way down

@@ -134,7 +134,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
         const refused = refusals?.get(token, nowMs);
         if (refused) {
           // The same key still answers for the kid: the signature would fail again.
-          if ((await jwks.getKey(refused)) === refused.key) throw badSignature();
+          if ((await jwks.getKey({ alg: refused.alg, kid: refused.kid })) === refused.key) throw badSignature();
           refusals?.delete(token);
         }
         return checkScopes(await verifyUncached(token, nowMs));

@@ -93,7 +93,7 @@ describe('shared mutable state: what the cache hands out is deeply frozen', () =
 });
 
 describe('the cache is bounded by bytes as well as by count', () => {
-  it('10,000 entries of 13 KB tokens are not kept: the default byte bound evicts the oldest', async () => {
+  it('13 KB tokens are not kept by the ten thousand: with the default options the byte bound evicts the oldest long before maxEntries', async () => {
     const kit = newKit();
     const pad = 'x'.repeat(9_000);
     const tokens: string[] = [];
