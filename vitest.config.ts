@@ -22,6 +22,7 @@ export default defineConfig({
     pool: 'forks',
     setupFiles: ['test/setup/fast-check-seed.ts'],
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-report.json' }]] : ['default'],
-    typecheck: { enabled: true, include: ['test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
+    // The *types.test.ts files run twice: as tests, and type-checked by vitest (a wrong type fails the run).
+    typecheck: { enabled: true, include: ['test/**/*types.test.ts', 'test/**/*.test-d.ts'], tsconfig: './tsconfig.json' },
   },
 });

@@ -55,8 +55,14 @@ export interface AuthKitOptions<TClaims = Record<string, unknown>> {
   jwksTimeout?: number;
   /** How long (ms) a cached key set keeps serving while Logto is unreachable. @default 3600000 */
   jwksStaleTtl?: number;
-  /** Verified-token LRU. @default { maxEntries: 10000 } */
-  tokenCache?: false | { maxEntries?: number };
+  /**
+   * Verified-token LRU, bounded by entries and by estimated bytes (token and payload at two bytes
+   * a character, plus ~0.5 KB an entry); a token larger than `maxBytes` alone is not cached. While
+   * enabled, a small cache of refused signatures (1,000 tokens, 4 MiB, a minute each) makes a
+   * replayed forgery cost a lookup. `false` turns both off.
+   * @default { maxEntries: 10000, maxBytes: 67108864 }
+   */
+  tokenCache?: false | { maxEntries?: number; maxBytes?: number };
   /** Largest token accepted, in bytes, checked before any parsing. @default 16384 */
   maxTokenSize?: number;
   /** Store of revoked subjects (back-channel logout). @default undefined */
@@ -89,7 +95,7 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
   jwksCooldown: number;
   jwksTimeout: number;
   jwksStaleTtl: number;
-  tokenCache: false | { maxEntries: number };
+  tokenCache: false | { maxEntries: number; maxBytes: number };
   maxTokenSize: number;
   revocation: RevocationStore | undefined;
   claims: ClaimsSchema<TClaims> | undefined;
@@ -134,7 +140,7 @@ const schema = z
     jwksCooldown: duration.optional(),
     jwksTimeout: positive.optional(),
     jwksStaleTtl: duration.optional(),
-    tokenCache: z.union([z.literal(false), z.object({ maxEntries: positive.optional() }).strict()]).optional(),
+    tokenCache: z.union([z.literal(false), z.object({ maxEntries: positive.optional(), maxBytes: positive.optional() }).strict()]).optional(),
     maxTokenSize: positive.max(1 << 20, 'must be at most 1 MiB').optional(),
     revocation: z.custom<RevocationStore>((v) => typeof v === 'object' && v !== null && typeof (v as RevocationStore).getRevokedAt === 'function', 'must be a RevocationStore').optional(),
     claims: z.custom<ClaimsSchema<unknown>>((v) => typeof v === 'object' && v !== null && typeof (v as ClaimsSchema<unknown>).safeParse === 'function', 'must be a zod schema').optional(),
@@ -207,7 +213,7 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
     jwksCooldown: o.jwksCooldown ?? 30_000,
     jwksTimeout: o.jwksTimeout ?? 5_000,
     jwksStaleTtl: o.jwksStaleTtl ?? 3_600_000,
-    tokenCache: o.tokenCache === false ? false : { maxEntries: o.tokenCache?.maxEntries ?? 10_000 },
+    tokenCache: o.tokenCache === false ? false : { maxEntries: o.tokenCache?.maxEntries ?? 10_000, maxBytes: o.tokenCache?.maxBytes ?? 64 * 1024 * 1024 },
     maxTokenSize: o.maxTokenSize ?? 16_384,
     revocation: o.revocation,
     claims: input.claims,

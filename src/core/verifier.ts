@@ -1,4 +1,4 @@
-import { compactVerify } from 'jose';
+import { compactVerify, errors } from 'jose';
 import type { AuthenticatedContext } from './context.js';
 import type { JWKSStore } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
@@ -7,7 +7,11 @@ import { checkStaticClaims, checkTimeClaims, type ClaimRules } from './claims.js
 import { AuthError, isAuthError } from './errors.js';
 import { precheckToken } from './precheck.js';
 import { missingScopes, parseScopes } from './scopes.js';
-import { createTokenCache, type TokenCache } from './token-cache.js';
+import { createRefusalCache } from './refusal-cache.js';
+import { createTokenCache, estimateEntryBytes, type TokenCache } from './token-cache.js';
+
+const REFUSAL_TTL_MS = 60_000;
+const badSignature = (cause?: unknown): AuthError => new AuthError('invalid_token', 'token signature is invalid', { cause });
 
 /** Verifies one access token string; shared by every request of a kit. */
 export interface TokenVerifier<TClaims> {
@@ -35,7 +39,11 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  const cache = options.tokenCache ? createTokenCache<AuthenticatedContext<TClaims>>(options.tokenCache.maxEntries) : undefined;
+  const cache = options.tokenCache ? createTokenCache<AuthenticatedContext<TClaims>>(options.tokenCache) : undefined;
+  // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
+  const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
+  // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
+  if (refusals) jwks.onKeysChanged(() => refusals.clear());
   const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms };
   const joseOptions = { algorithms: [...options.algorithms] };
 
@@ -91,9 +99,14 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     try {
       await compactVerify(token, key, joseOptions);
     } catch (error) {
+      // Only a failed signature is a pure function of the token and this key; the entry dies with the token's exp.
+      if (error instanceof errors.JWSSignatureVerificationFailed) {
+        const expiresAtMs = Math.min(nowMs + REFUSAL_TTL_MS, (payload.exp as number) * 1000);
+        refusals?.add((' ' + token).slice(1), { alg: header.alg, kid: header.kid, key, expiresAtMs });
+      }
       // A bad signature never triggers a key refetch: that would let forged
       // tokens amplify into requests to Logto.
-      throw new AuthError('invalid_token', 'token signature is invalid', { cause: error });
+      throw badSignature(error);
     }
     // Every cached token repeats the same issuer, audience, client and key id:
     // one shared string each keeps 10,000 cached tokens inside their memory budget.
@@ -111,7 +124,11 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // for as long as it is cached; concatenating and slicing gives it storage of its own.
     const own = (' ' + token).slice(1);
     const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
-    cache?.set(own, { value: auth, kid: intern(header.kid), iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    // The payload is the token's middle segment: base64url carries 3 bytes per 4 characters.
+    const payloadChars = Math.ceil(((token.lastIndexOf('.') - token.indexOf('.') - 1) * 3) / 4);
+    // A schema's output is a second tree beside the payload.
+    const valueBytes = estimateEntryBytes(0, claims === payload ? payloadChars : 2 * payloadChars);
+    cache?.set(own, { value: auth, kid: intern(header.kid), iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
     return auth;
   };
 
@@ -126,6 +143,12 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
           if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs);
           return checkScopes(hit.value);
+        }
+        const refused = refusals?.get(token, nowMs);
+        if (refused) {
+          // The same key still answers for the kid: the signature would fail again.
+          if ((await jwks.getKey({ alg: refused.alg, kid: refused.kid })) === refused.key) throw badSignature();
+          refusals?.delete(token);
         }
         return checkScopes(await verifyUncached(token, nowMs));
       } catch (error) {

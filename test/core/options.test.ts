@@ -19,7 +19,7 @@ describe('normalizeOptions', () => {
     expect(o.jwksCooldown).toBe(30_000);
     expect(o.jwksTimeout).toBe(5_000);
     expect(o.jwksStaleTtl).toBe(3_600_000);
-    expect(o.tokenCache).toEqual({ maxEntries: 10_000 });
+    expect(o.tokenCache).toEqual({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 });
     expect(o.maxTokenSize).toBe(16_384);
     expect(o.allowGuest).toBe(false);
     expect(o.csrf).toEqual({ trustedOrigins: new Set() });
@@ -51,6 +51,7 @@ describe('normalizeOptions', () => {
     ['bad cookie name', { ...base, cookieName: 'a;b' }, /option "cookieName"/],
     ['bad token source', { ...base, tokenSources: ['query'] }, /option "tokenSources\.0"/],
     ['scope with a space', { ...base, requiredScope: 'read write' }, /option "requiredScope"/],
+    ['zero tokenCache.maxBytes', { ...base, tokenCache: { maxBytes: 0 } }, /option "tokenCache\.maxBytes" must be positive/],
   ])('rejects %s with a message naming the option', (_name, options, message) => {
     expect(bad(options)).toThrow(AuthKitOptionsError);
     expect(bad(options)).toThrow(TypeError);

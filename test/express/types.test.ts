@@ -4,7 +4,9 @@ import express from 'express';
 import { authMiddleware, requireAuth, type RequireAuthOptions } from 'logto-authkit/express';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-// Checked by `tsc --noEmit` (npm run typecheck); the runtime part only proves the file loads.
+// A type test (vitest `typecheck.include` matches `*types.test.ts`): a wrong type or an
+// unused expect-error directive fails `vitest run`, and `tsc --noEmit` too. The runtime
+// part proves the file loads.
 describe('declaration merging', () => {
   it('types req.auth on every Express request as AuthContext | undefined', () => {
     const handler: RequestHandler = (req, res) => {

@@ -307,12 +307,29 @@ describe('base64url whitespace and padding tricks (RFC 7515 §2, §7.1)', () => 
     const sibling = alphabet[alphabet.indexOf(last) ^ 1] ?? 'A';
     await refused(`${h.slice(0, -1)}${sibling}.${p}.${x}`);
   });
-  it('Bearer with two spaces, a trailing space or a quoted token is handled without accepting a changed token', async () => {
+  // RFC 6750 §2.1: credentials = "Bearer" 1*SP b64token; RFC 9110 §5.5 trims the field value's OWS.
+  it.each([
+    ['two spaces after the scheme (1*SP)', (t: string) => `Bearer  ${t}`],
+    ['a trailing space (OWS of the field value)', (t: string) => `Bearer ${t} `],
+    ['a lower-case scheme (RFC 7235 §2.1)', (t: string) => `bearer ${t}`],
+  ])('Bearer with %s is the same token, accepted', async (_name, value) => {
     const token = await forge.token({ sub: 'spaced' });
-    for (const value of [`Bearer  ${token}`, `Bearer "${token}"`, `Bearer ${token}, Bearer ${token}`]) {
-      const auth = await kit.createAuthContext({ headers: { authorization: value } });
-      expect(auth.status === 'anonymous' || auth.userId === 'spaced').toBe(true);
-    }
+    const auth = await kit.createAuthContext({ headers: { authorization: value(token) } });
+    expect({ status: auth.status, userId: auth.userId }).toEqual({ status: 'authenticated', userId: 'spaced' });
+  });
+  it.each([
+    ['a quoted token', (t: string) => `Bearer "${t}"`],
+    ['two credentials in one header', (t: string) => `Bearer ${t}, Bearer ${t}`],
+    ['a tab instead of a space', (t: string) => `Bearer\t${t}`],
+    ['a token followed by a parameter', (t: string) => `Bearer ${t} realm=x`],
+  ])('Bearer with %s is refused as a malformed header (401 invalid_token), not unquoted or split', async (_name, value) => {
+    const token = await forge.token({ sub: 'spaced' });
+    const auth = await kit.createAuthContext({ headers: { authorization: value(token) } });
+    expect(auth.status === 'anonymous' && { code: auth.error.code, status: auth.error.status, message: auth.error.message }).toEqual({
+      code: 'invalid_token',
+      status: 401,
+      message: 'the Authorization header is malformed',
+    });
   });
 });
 
@@ -321,18 +338,14 @@ describe('size limits', () => {
     const fresh = newKit({ maxTokenSize: 4096 });
     const before = forge.jwksHits();
     const big = await forge.token({ pad: 'x'.repeat(4096) });
-    const start = performance.now();
     expect((await refused(big, 'invalid_token', fresh)).message).toMatch(/larger/);
-    expect(performance.now() - start).toBeLessThan(50);
     expect(forge.jwksHits()).toBe(before);
   });
-  it('a 1 MB header or cookie is refused in milliseconds', async () => {
+  it('a 1 MB header or cookie is refused by the size limit, not by parsing it', async () => {
     const huge = `${b64(header({ pad: 'x'.repeat(1 << 20) }))}.${b64(forge.claims())}.c2ln`;
-    const start = performance.now();
-    await refused(huge);
+    expect((await refused(huge)).message).toMatch(/larger/);
     const auth = await kit.createAuthContext({ headers: { cookie: `logto_authtoken=${huge}` } });
-    expect(auth.status).toBe('anonymous');
-    expect(performance.now() - start).toBeLessThan(200);
+    expect(auth.status === 'anonymous' && auth.error.message).toMatch(/larger/);
   });
 });
 

@@ -4,8 +4,9 @@ import { createAuthProcedures, createTRPCContext, organizationFromInput, require
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 
-// Checked by `tsc --noEmit` over test/: a wrong narrowing fails the type-check;
-// the runtime part proves the routers build.
+// A type test (vitest `typecheck.include` matches `*types.test.ts`): a wrong narrowing
+// or an unused expect-error directive fails `vitest run`, and `tsc --noEmit` too.
+// The runtime part proves the routers build.
 const kit = createAuthKit({ logtoUrl: 'http://127.0.0.1:9', audience: 'https://api.example.test' });
 const createContext = createTRPCContext(kit);
 const t = initTRPC.context<typeof createContext>().create();

@@ -7,8 +7,9 @@ import { createAuthKit, definePolicy, type AuthContext, type AuthenticatedContex
 import { createAuthProcedures, createTRPCContext, requireAuth } from 'logto-authkit/trpc';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 
-// Types are checked by `tsc --noEmit` over test/; the runtime part only proves
-// the router builds. A wrong narrowing fails the type-check, not this run.
+// A type test (vitest `typecheck.include` matches `*types.test.ts`): a wrong narrowing
+// or an unused expect-error directive fails `vitest run`, and `tsc --noEmit` too.
+// The runtime part proves the router builds.
 const kit = createAuthKit({ logtoUrl: 'http://127.0.0.1:9', audience: 'https://api.example.test' });
 const createContext = createTRPCContext(kit);
 const t = initTRPC.context<typeof createContext>().create();

@@ -1,0 +1,46 @@
+import { generateKeyPair } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createRefusalCache, type RefusedSignature } from '../../src/core/refusal-cache.js';
+
+let key: CryptoKey;
+beforeAll(async () => {
+  ({ publicKey: key } = await generateKeyPair('ES256'));
+});
+const refusal = (expiresAtMs = 10_000): RefusedSignature => ({ alg: 'ES256', kid: 'k1', key, expiresAtMs });
+
+describe('refusal cache', () => {
+  it('answers for the exact token only, until the refusal expires', () => {
+    const cache = createRefusalCache({ maxEntries: 10, maxBytes: 1 << 20 });
+    cache.add('aaa.bbb.ccc', refusal(5_000));
+    expect(cache.get('aaa.bbb.ccc', 4_999)?.key).toBe(key);
+    for (const near of ['aaa.bbb.cc', 'aaa.bbb.cccd', 'aaa.bbb.ccC', ' aaa.bbb.ccc']) expect(cache.get(near, 0)).toBeUndefined();
+    expect(cache.get('aaa.bbb.ccc', 5_000)).toBeUndefined();
+    expect([cache.size, cache.bytes]).toEqual([0, 0]);
+  });
+  it('is bounded by count, oldest out first', () => {
+    const cache = createRefusalCache({ maxEntries: 3, maxBytes: 1 << 20 });
+    for (const token of ['t1', 't2', 't3', 't4']) cache.add(token, refusal());
+    expect(['t1', 't2', 't3', 't4'].map((t) => cache.get(t, 0) !== undefined)).toEqual([false, true, true, true]);
+  });
+  it('is bounded by bytes (two per token character plus 128 an entry); a token over the bound is not kept', () => {
+    const cache = createRefusalCache({ maxEntries: 100, maxBytes: 1_000 });
+    const token = (i: number): string => `${i}`.padStart(186, 'x');
+    // 2 × 186 + 128 = 500 bytes each: two fit.
+    for (let i = 0; i < 5; i++) cache.add(token(i), refusal());
+    expect([cache.size, cache.bytes]).toEqual([2, 1_000]);
+    expect(cache.get(token(4), 0)).toBeDefined();
+    cache.add('y'.repeat(437), refusal());
+    expect(cache.get('y'.repeat(437), 0)).toBeUndefined();
+    expect(cache.size).toBe(2);
+  });
+  it('forgets a token on delete and everything on clear', () => {
+    const cache = createRefusalCache({ maxEntries: 10, maxBytes: 1 << 20 });
+    cache.add('a', refusal());
+    cache.add('b', refusal());
+    cache.delete('a');
+    cache.delete('missing');
+    expect([cache.size, cache.bytes]).toEqual([1, 2 + 128]);
+    cache.clear();
+    expect([cache.size, cache.bytes, cache.get('b', 0)]).toEqual([0, 0, undefined]);
+  });
+});
