@@ -322,13 +322,13 @@ describe('base64url whitespace and padding tricks (RFC 7515 §2, §7.1)', () => 
     ['two credentials in one header', (t: string) => `Bearer ${t}, Bearer ${t}`],
     ['a tab instead of a space', (t: string) => `Bearer\t${t}`],
     ['a token followed by a parameter', (t: string) => `Bearer ${t} realm=x`],
-  ])('Bearer with %s is refused as a malformed header (401 invalid_token), not unquoted or split', async (_name, value) => {
+  ])('Bearer with %s is refused as a malformed request (RFC 6750 §3.1: 400 invalid_request), not unquoted or split', async (_name, value) => {
     const token = await forge.token({ sub: 'spaced' });
     const auth = await kit.createAuthContext({ headers: { authorization: value(token) } });
     expect(auth.status === 'anonymous' && { code: auth.error.code, status: auth.error.status, message: auth.error.message }).toEqual({
-      code: 'invalid_token',
-      status: 401,
-      message: 'the Authorization header is malformed',
+      code: 'invalid_request',
+      status: 400,
+      message: 'the Authorization header is malformed or repeated',
     });
   });
 });
