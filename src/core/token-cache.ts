@@ -2,6 +2,8 @@
 export interface CachedToken<T> {
   value: T;
   kid: string;
+  /** The key material that verified it (the key store's `keyMaterial`); absent: only the kid is checked. */
+  keyMaterial?: string;
   sub: string;
   /** `iat` in ms, or -Infinity when absent (so any revocation covers it). */
   issuedAtMs: number;
@@ -15,6 +17,8 @@ export interface TokenCache<T> {
   set(token: string, entry: CachedToken<T>): void;
   /** Drop entries whose key left the JWKS. */
   retainKids(kids: ReadonlySet<string>): void;
+  /** Drop entries whose kid left the JWKS or whose key material changed (kid → material). */
+  retainKeys(keys: ReadonlyMap<string, string>): void;
   /** Drop entries of `sub` issued before `beforeMs` (a revocation). */
   dropSubject(sub: string, beforeMs: number): void;
   readonly size: number;
@@ -55,6 +59,11 @@ export function createTokenCache<T>(maxEntries: number): TokenCache<T> {
       }
     },
     retainKids: (kids) => dropWhere((entry) => !kids.has(entry.kid)),
+    retainKeys: (keys) =>
+      dropWhere((entry) => {
+        const material = keys.get(entry.kid);
+        return material === undefined || (entry.keyMaterial !== undefined && entry.keyMaterial !== material);
+      }),
     dropSubject: (sub, beforeMs) => dropWhere((entry) => entry.sub === sub && entry.issuedAtMs < beforeMs),
     get size() {
       return entries.size;

@@ -75,7 +75,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     const { header, payload } = precheckToken(token, precheckOptions);
     checkStaticClaims(payload, rules);
     checkTimeClaims(payload, rules, nowMs);
-    const key = await jwks.getKey(header);
+    const { key, material } = await jwks.resolveKey(header);
     try {
       await compactVerify(token, key, joseOptions);
     } catch (error) {
@@ -98,7 +98,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // for as long as it is cached; concatenating and slicing gives it storage of its own.
     const own = (' ' + token).slice(1);
     const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
-    cache?.set(own, { value: auth, kid: intern(header.kid), sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    cache?.set(own, { value: auth, kid: intern(header.kid), keyMaterial: material, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
     return auth;
   };
 
@@ -109,6 +109,9 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
       try {
         const hit = cache?.get(token, nowMs);
         if (hit) {
+          // Hits need no key, so they keep the key set on schedule: a key Logto removed or
+          // replaced takes its cached tokens with it within one refresh.
+          jwks.refreshIfDue();
           checkTimeClaims(hit.value.payload, rules, nowMs);
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
           if (revocation) await checkRevoked(hit.sub, hit.issuedAtMs);
