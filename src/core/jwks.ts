@@ -58,10 +58,10 @@ export interface JWKSStore {
    * Logto is down or the refetch budget is spent (never a 401 code for an outage).
    */
   getKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<CryptoKey>;
-  /** Like `getKey`, with the {@link keyMaterial} of the key, to tie what it verified to it. */
+  /** Like `getKey`, with the key's material (its RFC 7638 members and `alg`), to tie what it verified to it. */
   resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<{ key: CryptoKey; material: string }>;
-  /** Whether a kid is in the current key set. */
-  hasKid(kid: string): boolean;
+  /** Whether a kid is in the current key set; with `material`, whether it still has that key material. */
+  hasKid(kid: string, material?: string): boolean;
   /** Starts a background refresh when the set is past `cacheTtl` (callers that need no key, like token-cache hits, keep it on schedule). Never waits, never throws. */
   refreshIfDue(): void;
   /** Called with the kids, and kid → key material, after every successful fetch that changed either (the first included). Returns unsubscribe. */
@@ -163,7 +163,10 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   return {
     resolveKey,
     getKey: async (header, lookup) => (await resolveKey(header, lookup)).key,
-    hasKid: (kid) => loader.keys?.has(kid) ?? false,
+    hasKid(kid, material) {
+      const entry = loader.keys?.get(kid);
+      return entry !== undefined && (material === undefined || entry.material === material);
+    },
     refreshIfDue() {
       if (loader.keys !== undefined && !loader.closed && freshness() !== 'fresh') revalidate();
     },

@@ -98,7 +98,8 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     // for as long as it is cached; concatenating and slicing gives it storage of its own.
     const own = (' ' + token).slice(1);
     const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
-    cache?.set(own, { value: auth, kid: intern(header.kid), keyMaterial: material, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
+    // A refresh that replaced the key while this token was checked has already swept the cache.
+    if (jwks.hasKid(header.kid, material)) cache?.set(own, { value: auth, kid: intern(header.kid), keyMaterial: material, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000 });
     return auth;
   };
 
