@@ -35,6 +35,15 @@ describe('token cache', () => {
     expect(cache.get('a', 0)).toBeUndefined();
     expect(cache.get('b', 0)?.value).toBe('b');
   });
+  it('drops entries whose kid left the key set or whose key material changed', () => {
+    const cache = createTokenCache<string>(10);
+    cache.set('same', { ...entry('same', { kid: 'k1' }), keyMaterial: 'm1' });
+    cache.set('replaced', { ...entry('replaced', { kid: 'k2' }), keyMaterial: 'm2' });
+    cache.set('gone', { ...entry('gone', { kid: 'k3' }), keyMaterial: 'm3' });
+    cache.set('unrecorded', entry('unrecorded', { kid: 'k2' }));
+    cache.retainKeys(new Map([['k1', 'm1'], ['k2', 'm2-new']]));
+    expect(['same', 'replaced', 'gone', 'unrecorded'].map((token) => cache.get(token, 0)?.value)).toEqual(['same', undefined, undefined, 'unrecorded']);
+  });
   it('drops a revoked subject issued before the revocation only', () => {
     const cache = createTokenCache<string>(10);
     cache.set('old', entry('old', { issuedAtMs: 1_000 }));
