@@ -57,7 +57,7 @@ const unauthenticated = (bearerError: 'invalid_token' | null): AuthErrorMeaning 
 });
 
 /**
- * The error table of DESIGN.md. An identity-provider outage is 503 and never
+ * The error table. An identity-provider outage is 503 and never
  * carries `invalid_token`: clients that see `invalid_token` sign their users out.
  */
 export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>> = Object.freeze({
