@@ -57,7 +57,7 @@ const unauthenticated = (bearerError: 'invalid_token' | null): AuthErrorMeaning 
 });
 
 /**
- * The error table of DESIGN.md. An identity-provider outage is 503 and never
+ * The error table. An identity-provider outage is 503 and never
  * carries `invalid_token`: clients that see `invalid_token` sign their users out.
  */
 export const AUTH_ERROR_TABLE: Readonly<Record<AuthErrorCode, AuthErrorMeaning>> = Object.freeze({
@@ -92,6 +92,8 @@ export interface AuthErrorOptions {
   requiredScopes?: readonly string[];
   /** The realm for the `WWW-Authenticate` challenge. @default 'api' */
   realm?: string;
+  /** Seconds after which a retry may succeed (an outage); rounded up to a whole second of at least 1. */
+  retryAfter?: number;
 }
 
 /**
@@ -113,6 +115,8 @@ export class AuthError extends Error {
   readonly status: AuthErrorStatus;
   /** Scopes that were required (for `insufficient_scope`). */
   readonly requiredScopes: readonly string[] | undefined;
+  /** Seconds after which a retry may succeed, for a 503; sent as `Retry-After` (RFC 9110 §10.2.3). */
+  readonly retryAfter: number | undefined;
   readonly #realm: string;
 
   constructor(code: AuthErrorCode, message: string, options: AuthErrorOptions = {}) {
@@ -129,6 +133,8 @@ export class AuthError extends Error {
     this.code = code;
     this.status = AUTH_ERROR_TABLE[code].status;
     this.requiredScopes = options.requiredScopes;
+    const { retryAfter } = options;
+    this.retryAfter = typeof retryAfter === 'number' && retryAfter > 0 && Number.isFinite(retryAfter) ? Math.max(1, Math.ceil(retryAfter)) : undefined;
     this.#realm = options.realm ?? 'api';
   }
 

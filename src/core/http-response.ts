@@ -9,7 +9,8 @@ export interface AuthErrorResponse {
 
 /**
  * The HTTP answer for an auth failure: status and `WWW-Authenticate` from the
- * error table, `Cache-Control: no-store` (RFC 6750 §3 responses must not be cached).
+ * error table, `Cache-Control: no-store` (RFC 6750 §3 responses must not be cached), and
+ * `Retry-After` when the error says when a retry may succeed (RFC 9110 §10.2.3).
  *
  * @example
  * ```ts
@@ -20,6 +21,7 @@ export interface AuthErrorResponse {
 export function authErrorResponse(error: AuthError): AuthErrorResponse {
   const headers: Record<string, string> = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
   if (error.wwwAuthenticate) headers['www-authenticate'] = error.wwwAuthenticate;
+  if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
   return { status: error.status, headers, body: { error: error.code, error_description: error.message } };
 }
 

@@ -56,7 +56,7 @@ export const DEFAULT_JWKS_MAX_BYTES = 512 * 1024;
 /** Default limit on entries of a key set. */
 export const DEFAULT_JWKS_MAX_KEYS = 100;
 
-// Logto answers `application/jwk-set+json; charset=utf-8` (LOGTO-FACTS); RFC 7517 §8.5
+// Logto answers `application/jwk-set+json; charset=utf-8` (captured from a real tenant); RFC 7517 §8.5
 // registers `application/jwk-set+json`. Any `application/json` or `application/*+json`
 // is accepted, and so is a missing type; anything else (an HTML error or login page of a
 // proxy) is refused before parsing. Cache headers are ignored: our own TTL decides.

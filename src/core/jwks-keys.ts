@@ -59,3 +59,21 @@ export function keyFitsAlgorithm(jwk: VerificationJWK, alg: string): boolean {
   if (alg === 'Ed25519') return jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
   return false;
 }
+
+// RFC 7638 §3.2: the members that define a public key, in lexicographic order, plus `alg`,
+// which narrows what the key may verify (RFC 7517 §4.4).
+const MATERIAL_MEMBERS = ['alg', 'crv', 'e', 'kty', 'n', 'x', 'y'] as const;
+
+/**
+ * A canonical string of what a JWK verifies with: its RFC 7638 members and `alg`. Two
+ * entries with the same material verify the same signatures, whatever their other members;
+ * new material under an old `kid` gives another string.
+ *
+ * @example
+ * ```ts
+ * if (keyMaterial(before) !== keyMaterial(after)) dropTokensVerifiedBy(before)
+ * ```
+ */
+export function keyMaterial(jwk: VerificationJWK): string {
+  return JSON.stringify(MATERIAL_MEMBERS.map((name) => (typeof jwk[name] === 'string' ? jwk[name] : null)));
+}

@@ -1,12 +1,16 @@
 /**
- * The key store: Logto's JWKS cached for `cacheTtl`, one fetch shared by every
- * concurrent caller, unknown-`kid` refetches rate-limited by a global cooldown,
- * and cached keys kept serving for `staleTtl` while Logto is unreachable.
+ * The key store: Logto's JWKS cached for `cacheTtl` and then revalidated in the
+ * background while the stale set keeps serving (up to `staleTtl`), one fetch shared
+ * by every caller, and unknown-`kid` refetches bounded by a small budget and a memory
+ * of kids looked up in vain.
  */
-import { importJWK } from 'jose';
 import { AuthError } from './errors.js';
-import { fetchJWKS } from './jwks-fetch.js';
-import { keyFitsAlgorithm, type VerificationJWK } from './jwks-keys.js';
+import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
+import { createKeyImporter } from './jwks-import.js';
+import { createKeySetLoader, type KeyEntry } from './jwks-loader.js';
+import { keySetFreshness, type JWKSStoreState } from './jwks-state.js';
+
+export type { JWKSStoreState, JWKSStoreStatus, KeySetFreshness } from './jwks-state.js';
 
 /** Options of {@link createJWKSStore}; the kit fills them from its normalized options. */
 export interface JWKSStoreOptions {
@@ -16,31 +20,55 @@ export interface JWKSStoreOptions {
   fetch: typeof fetch;
   /** Clock in milliseconds. */
   now: () => number;
-  /** Milliseconds a fetched set is fresh. The kit's default is 300000. */
+  /** Milliseconds a fetched set is fresh; past it, the next use starts a background refresh. The kit's default is 300000. */
   cacheTtl: number;
-  /** Minimum milliseconds between fetches caused by an unknown `kid` or retried after a failure. The kit's default is 30000. */
+  /** Window of the unknown-`kid` refetch budget, how long a kid looked up in vain is not looked up again, and the wait before retrying a failed fetch. The kit's default is 30000. */
   cooldown: number;
   /** Milliseconds one fetch may take, body included. The kit's default is 5000. */
   timeout: number;
-  /** Milliseconds after the last successful fetch during which its keys keep serving when refreshing fails. The kit's default is 3600000. */
+  /** Milliseconds after the last successful fetch during which its keys keep serving while a refresh runs or fails. The kit's default is 3600000. */
   staleTtl: number;
   /** JWS algorithms a token may use. */
   algorithms: readonly string[];
+  /** Refetches unknown kids may cause per `cooldown` (a token bucket: this many at once, then evenly spread). @default 3 */
+  unknownKidRefetches?: number;
   /** A larger set is refused as an invalid response. @default 100 */
   maxKeys?: number;
   /** Largest body accepted, in bytes. @default 524288 */
   maxBytes?: number;
 }
 
+/** Options of one key lookup. */
+export interface GetKeyOptions {
+  /**
+   * When the shared budget is spent, an unknown kid may still cause one refetch, from a
+   * small budget of its own (10 per `cooldown`). For callers that cannot ask again, like the
+   * back-channel logout receiver: an OP need not redeliver a refused logout token.
+   * @default false
+   */
+  forceRefetch?: boolean;
+}
+
 /** Verification keys for token headers, from a remote JWKS. */
 export interface JWKSStore {
-  /** Resolve the verification key for a token header. Throws AuthError('invalid_token') when kid is unknown even after an allowed refetch, or when the key does not fit alg; AuthError('jwks_unavailable') when no key set can be had (never a 401 code for an outage). */
-  getKey(header: { alg: string; kid: string }): Promise<CryptoKey>;
-  /** Whether a kid is in the current key set (used to drop cached tokens whose key left the set). */
-  hasKid(kid: string): boolean;
-  /** Called with the set of kids after every successful fetch that changed it (the first successful fetch included). Returns unsubscribe. */
-  onKeysChanged(listener: (kids: ReadonlySet<string>) => void): () => void;
-  /** Number of fetches started (for tests and benchmarks). */
+  /**
+   * Resolve the verification key for a token header. Throws AuthError('invalid_token') when the
+   * kid was looked up and is not in the set, or the key does not fit alg; AuthError('jwks_unavailable')
+   * (503, with `retryAfter`) when no key set can be had, or the kid could not be looked up because
+   * Logto is down or the refetch budget is spent (never a 401 code for an outage).
+   */
+  getKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<CryptoKey>;
+  /** Like `getKey`, with the key's material (its RFC 7638 members and `alg`), to tie what it verified to it. */
+  resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<{ key: CryptoKey; material: string }>;
+  /** Whether a kid is in the current key set; with `material`, whether it still has that key material. */
+  hasKid(kid: string, material?: string): boolean;
+  /** Starts a background refresh when the set is past `cacheTtl` (callers that need no key, like token-cache hits, keep it on schedule). Never waits, never throws. */
+  refreshIfDue(): void;
+  /** Called with the kids, and kid → key material, after every successful fetch that changed either (the first included). Returns unsubscribe. */
+  onKeysChanged(listener: (kids: ReadonlySet<string>, keys: ReadonlyMap<string, string>) => void): () => void;
+  /** A snapshot for health checks: freshness, fetch in flight, last error, age, budget. */
+  readonly state: JWKSStoreState;
+  /** Fetches started (the same as `state.fetchCount`). */
   readonly fetchCount: number;
   /** Removes listeners and aborts a fetch in flight; later `getKey` calls reject with `jwks_unavailable`. */
   close(): void;
@@ -48,6 +76,10 @@ export interface JWKSStore {
 
 // Bounds the memory of kids already looked up in vain; forged tokens can name any kid.
 const MAX_UNKNOWN_KIDS = 1_000;
+const FORCED_REFETCHES = 10;
+
+const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
+
 /**
  * Creates a key store for one JWKS URL. Nothing is fetched until the first `getKey`.
  *
@@ -63,150 +95,102 @@ const MAX_UNKNOWN_KIDS = 1_000;
  */
 export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   const { now, cacheTtl, cooldown, staleTtl } = options;
-  const closer = new AbortController();
-  const listeners = new Set<(kids: ReadonlySet<string>) => void>();
-  const unknownKids = new Set<string>();
-  const imported = new Map<string, Promise<CryptoKey>>();
-  let keys: Map<string, VerificationJWK> | undefined;
-  let fetchedAt = Number.NEGATIVE_INFINITY;
-  let lastAttemptAt = Number.NEGATIVE_INFINITY;
-  // Measured between unknown-kid refetches only, so a key that Logto starts
-  // signing with right after our periodic refresh is picked up at once.
-  let lastKidRefetchAt = Number.NEGATIVE_INFINITY;
-  let lastFailure: unknown;
-  let inflight: Promise<void> | undefined;
-  let fetchCount = 0;
+  const refetches = options.unknownKidRefetches ?? 3;
+  if (!Number.isInteger(refetches) || refetches < 1) throw new TypeError('logto-authkit: option "unknownKidRefetches" must be a positive integer');
+  const loader = createKeySetLoader(options);
+  const budget = createRefetchBudget(refetches, cooldown, now);
+  const forcedBudget = createRefetchBudget(FORCED_REFETCHES, cooldown, now);
+  const lookedUp = createKidMemory(cooldown, MAX_UNKNOWN_KIDS, now);
+  const importer = createKeyImporter();
+  loader.onChange((keys) => {
+    lookedUp.clear();
+    importer.retain(keys);
+  });
 
-  const unavailable = (message: string) => new AuthError('jwks_unavailable', message, { cause: lastFailure });
+  const freshness = () => keySetFreshness(loader.fetchedAt, now(), cacheTtl, staleTtl);
+  const unavailable = (message: string, waitMs = loader.retryInMs()) =>
+    new AuthError('jwks_unavailable', message, { cause: loader.lastError, retryAfter: seconds(waitMs) });
+  const closed = () => new AuthError('jwks_unavailable', 'the key store is closed');
+  const notInSet = () => new AuthError('invalid_token', 'the token key is not in the key set');
 
-  function apply(list: readonly VerificationJWK[]): void {
-    const next = new Map(list.map((jwk) => [jwk.kid, jwk] as const));
-    const previous = keys;
-    keys = next;
-    fetchedAt = now();
-    lastFailure = undefined;
-    for (const cacheKey of imported.keys()) {
-      const kid = cacheKey.slice(0, cacheKey.indexOf('\u0000'));
-      const before = previous?.get(kid);
-      const after = next.get(kid);
-      if (after === undefined || before === undefined || JSON.stringify(before) !== JSON.stringify(after)) imported.delete(cacheKey);
+  function revalidate(): void {
+    if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
+  }
+
+  async function usableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
+    const before = freshness();
+    if (before === 'stale') revalidate();
+    if ((before === 'fresh' || before === 'stale') && loader.keys) return loader.keys;
+    if (loader.inflight === undefined) {
+      if (loader.retryInMs() > 0) throw unavailable('the key set is unavailable');
+      void loader.load();
     }
-    const changed = previous === undefined || previous.size !== next.size || [...next.keys()].some((kid) => !previous.has(kid));
-    if (!changed) return;
-    unknownKids.clear();
-    const kids: ReadonlySet<string> = new Set(next.keys());
-    for (const listener of [...listeners]) {
-      try {
-        listener(kids);
-      } catch {
-        // A subscriber's bug must not turn a good key set into an outage.
+    await loader.inflight;
+    if (loader.closed) throw closed();
+    const after = freshness();
+    if ((after === 'fresh' || after === 'stale') && loader.keys) return loader.keys;
+    throw unavailable(loader.keys ? 'the key set is unavailable and the cached one is too old' : 'the key set is unavailable');
+  }
+
+  async function lookupUnknown(kid: string, force: boolean): Promise<KeyEntry> {
+    if (loader.inflight === undefined) {
+      if (lookedUp.has(kid)) throw notInSet();
+      // While Logto cannot be reached, a kid we do not know may be the key it just rotated
+      // to: an outage (503), never a bad token (401) that makes clients sign their users out.
+      if (loader.retryInMs() > 0) throw unavailable('the key set cannot be refreshed to find the token key');
+      if (!budget.take() && !(force && forcedBudget.take())) {
+        throw unavailable('the key set is not refetched for this key id yet', budget.waitMs());
       }
+      void loader.load();
     }
+    await loader.inflight;
+    if (loader.closed) throw closed();
+    const entry = loader.keys?.get(kid);
+    if (entry !== undefined) return entry;
+    if (loader.lastError !== undefined) throw unavailable('the key set cannot be refreshed to find the token key');
+    lookedUp.add(kid);
+    throw notInSet();
   }
 
-  function refresh(): Promise<void> {
-    if (inflight) return inflight;
-    fetchCount += 1;
-    lastAttemptAt = now();
-    const attempt = fetchJWKS(options.url, {
-      fetch: options.fetch,
-      timeout: options.timeout,
-      maxBytes: options.maxBytes,
-      maxKeys: options.maxKeys,
-      signal: closer.signal,
-    }).then(apply, (error: unknown) => {
-      lastFailure = error;
-    });
-    inflight = attempt.finally(() => {
-      inflight = undefined;
-    });
-    return inflight;
-  }
-
-  // After a failure, retries wait out the cooldown: a dead IdP is not hammered.
-  const mayRetry = () => lastFailure === undefined || now() - lastAttemptAt >= cooldown;
-
-  async function ensureUsable(): Promise<Map<string, VerificationJWK>> {
-    if (keys === undefined || now() - fetchedAt >= cacheTtl) {
-      if (inflight) await inflight;
-      else if (mayRetry()) await refresh();
-    }
-    if (closer.signal.aborted) throw unavailable('the key store is closed');
-    if (keys === undefined) throw unavailable('the key set is unavailable');
-    const age = now() - fetchedAt;
-    if (age >= cacheTtl && age > staleTtl) throw unavailable('the key set is unavailable and the cached one is too old');
-    return keys;
-  }
-
-  // While Logto cannot be reached, a kid we do not know may be the key it just
-  // rotated to: that is an outage (503), never a bad token (401) that makes
-  // clients sign their users out.
-  const unknownKid = (): AuthError =>
-    lastFailure === undefined ? new AuthError('invalid_token', 'the token key is not in the key set') : unavailable('the key set cannot be refreshed to find the token key');
-
-  async function lookupUnknown(kid: string): Promise<VerificationJWK> {
-    if (inflight) await inflight;
-    else if (unknownKids.has(kid) || now() - lastKidRefetchAt < cooldown || !mayRetry()) throw unknownKid();
-    else {
-      lastKidRefetchAt = now();
-      await refresh();
-    }
-    if (closer.signal.aborted) throw unavailable('the key store is closed');
-    const jwk = keys?.get(kid);
-    if (jwk !== undefined) return jwk;
-    if (lastFailure === undefined) {
-      if (unknownKids.size >= MAX_UNKNOWN_KIDS) {
-        const oldest = unknownKids.values().next();
-        if (oldest.done !== true) unknownKids.delete(oldest.value);
-      }
-      unknownKids.add(kid);
-    }
-    throw unknownKid();
-  }
-
-  async function importFor(jwk: VerificationJWK, alg: string): Promise<CryptoKey> {
-    if (!keyFitsAlgorithm(jwk, alg)) throw new AuthError('invalid_token', 'the token key does not fit its algorithm');
-    const cacheKey = `${jwk.kid}\u0000${alg}`;
-    let pending = imported.get(cacheKey);
-    if (pending === undefined) {
-      const created = importJWK(jwk, alg).then((key) => {
-        if (key instanceof Uint8Array) throw new TypeError('a symmetric key cannot verify tokens');
-        return key;
-      });
-      pending = created;
-      imported.set(cacheKey, created);
-      created.catch(() => {
-        if (imported.get(cacheKey) === created) imported.delete(cacheKey);
-      });
-    }
-    try {
-      return await pending;
-    } catch (error) {
-      throw new AuthError('invalid_token', 'the token key cannot be used for its algorithm', { cause: error });
-    }
+  async function resolveKey(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): Promise<{ key: CryptoKey; material: string }> {
+    if (loader.closed) throw closed();
+    if (!options.algorithms.includes(header.alg)) throw new AuthError('invalid_token', 'the token algorithm is not allowed');
+    const keys = await usableKeys();
+    const entry = keys.get(header.kid) ?? (await lookupUnknown(header.kid, lookup.forceRefetch === true));
+    return { key: await importer.importKey(header.kid, entry, header.alg), material: entry.material };
   }
 
   return {
-    async getKey(header) {
-      if (closer.signal.aborted) throw unavailable('the key store is closed');
-      if (!options.algorithms.includes(header.alg)) throw new AuthError('invalid_token', 'the token algorithm is not allowed');
-      const set = await ensureUsable();
-      const jwk = set.get(header.kid) ?? (await lookupUnknown(header.kid));
-      return importFor(jwk, header.alg);
+    resolveKey,
+    getKey: async (header, lookup) => (await resolveKey(header, lookup)).key,
+    hasKid(kid, material) {
+      const entry = loader.keys?.get(kid);
+      return entry !== undefined && (material === undefined || entry.material === material);
     },
-    hasKid: (kid) => keys?.has(kid) ?? false,
-    onKeysChanged(listener) {
-      listeners.add(listener);
-      return () => {
-        listeners.delete(listener);
-      };
+    refreshIfDue() {
+      if (loader.keys !== undefined && !loader.closed && freshness() !== 'fresh') revalidate();
+    },
+    onKeysChanged: (listener) => loader.onChange((keys) => listener(new Set(keys.keys()), keys)),
+    get state(): JWKSStoreState {
+      const keySet = freshness();
+      const reloading = loader.inflight !== undefined;
+      const retryInMs = loader.retryInMs();
+      const status = reloading ? 'reloading' : retryInMs > 0 ? 'cooling_down' : loader.lastError ? 'failed' : keySet === 'none' ? 'empty' : keySet;
+      return Object.freeze({
+        status,
+        keySet,
+        usable: keySet === 'fresh' || keySet === 'stale',
+        reloading,
+        ageMs: loader.keys === undefined ? undefined : now() - loader.fetchedAt,
+        lastError: loader.lastError,
+        retryInMs,
+        unknownKidRefetchesLeft: budget.left,
+        fetchCount: loader.fetchCount,
+      });
     },
     get fetchCount() {
-      return fetchCount;
+      return loader.fetchCount;
     },
-    close() {
-      listeners.clear();
-      closer.abort();
-    },
+    close: () => loader.close(),
   };
 }

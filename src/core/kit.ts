@@ -27,7 +27,7 @@ export type VerifiedToken<TClaims = Record<string, unknown>> = AuthenticatedCont
 export interface AuthKit<TClaims = Record<string, unknown>> {
   /** The validated options, defaults filled in. */
   readonly options: NormalizedOptions<TClaims>;
-  /** The key-set store (for health checks and tests: `fetchCount`). */
+  /** The key-set store; `jwks.state` is its health (freshness, fetch in flight, last error). */
   readonly jwks: JWKSStore;
   /** Build the auth context of a request. Never rejects for an authentication failure. */
   createAuthContext(input: AuthInput): Promise<AuthContext<TClaims>>;
@@ -73,7 +73,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const { cache } = verifier;
   const unsubscribers: (() => void)[] = [];
   if (cache) {
-    unsubscribers.push(jwks.onKeysChanged((kids) => cache.retainKids(kids)));
+    unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
     const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before, r.iss);
     if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(onRevoked));
   }

@@ -4,6 +4,8 @@ export interface CachedToken<T> {
   kid: string;
   /** The token's issuer; absent matches every issuer. */
   iss?: string;
+  /** The key material that verified it (the key store's `keyMaterial`); absent: only the kid is checked. */
+  keyMaterial?: string;
   sub: string;
   /** `iat` in ms, or -Infinity when absent (so any revocation covers it). */
   issuedAtMs: number;
@@ -26,8 +28,8 @@ export interface TokenCache<T> {
   get(token: string, nowMs: number): CachedToken<T> | undefined;
   /** Keep `entry` for `token`; an entry larger than `maxBytes` on its own is not kept. */
   set(token: string, entry: CachedToken<T>): void;
-  /** Drop entries whose key left the JWKS. */
-  retainKids(kids: ReadonlySet<string>): void;
+  /** Drop entries whose kid left the JWKS or whose key material changed (kid → material). */
+  retainKeys(keys: ReadonlyMap<string, string>): void;
   /** Drop entries of `sub` (of issuer `iss`, when given) issued before `beforeMs` (a revocation). */
   dropSubject(sub: string, beforeMs: number, iss?: string): void;
   readonly size: number;
@@ -101,7 +103,11 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
         remove(oldest, kept);
       }
     },
-    retainKids: (kids) => dropWhere((entry) => !kids.has(entry.kid)),
+    retainKeys: (keys) =>
+      dropWhere((entry) => {
+        const material = keys.get(entry.kid);
+        return material === undefined || (entry.keyMaterial !== undefined && entry.keyMaterial !== material);
+      }),
     dropSubject: (sub, beforeMs, iss) => dropWhere((entry) => entry.sub === sub && (iss === undefined || entry.iss === undefined || entry.iss === iss) && entry.issuedAtMs < beforeMs),
     get size() {
       return entries.size;

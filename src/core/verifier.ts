@@ -95,7 +95,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     const { header, payload } = precheckToken(token, precheckOptions);
     checkStaticClaims(payload, rules);
     checkTimeClaims(payload, rules, nowMs);
-    const key = await jwks.getKey(header);
+    const { key, material } = await jwks.resolveKey(header);
     try {
       await compactVerify(token, key, joseOptions);
     } catch (error) {
@@ -128,7 +128,10 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     const payloadChars = Math.ceil(((token.lastIndexOf('.') - token.indexOf('.') - 1) * 3) / 4);
     // A schema's output is a second tree beside the payload.
     const valueBytes = estimateEntryBytes(0, claims === payload ? payloadChars : 2 * payloadChars);
-    cache?.set(own, { value: auth, kid: intern(header.kid), iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
+    // A refresh that replaced the key while this token was checked has already swept the cache.
+    if (jwks.hasKid(header.kid, material)) {
+      cache?.set(own, { value: auth, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
+    }
     return auth;
   };
 
@@ -139,6 +142,9 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
       try {
         const hit = cache?.get(token, nowMs);
         if (hit) {
+          // Hits need no key, so they keep the key set on schedule: a key Logto removed or
+          // replaced takes its cached tokens with it within one refresh.
+          jwks.refreshIfDue();
           checkTimeClaims(hit.value.payload, rules, nowMs);
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
           if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs);

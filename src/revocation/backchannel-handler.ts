@@ -1,6 +1,7 @@
 import type { JWKSStore } from '../core/jwks.js';
 import type { NormalizedOptions } from '../core/options.js';
 import type { RevocationStore } from '../core/revocation-store.js';
+import { isAuthError } from '../core/errors.js';
 import { LogoutTokenError, verifyLogoutToken, type LogoutTokenRules } from './logout-token.js';
 import { createMemoryRevocationStore } from './memory-store.js';
 import { readLogoutForm } from './read-form.js';
@@ -51,7 +52,8 @@ const answer = (status: number, error?: string, description?: string, headers: R
     status,
     headers: { 'cache-control': 'no-store', ...(error === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers },
   });
-const unavailable = (): Response => answer(503, 'temporarily_unavailable', 'keys or revocation store unreachable; try again', { 'retry-after': '5' });
+const unavailable = (retryAfter = 5): Response =>
+  answer(503, 'temporarily_unavailable', 'keys or revocation store unreachable; try again', { 'retry-after': String(retryAfter) });
 
 function clientIdsOf(options: BackchannelLogoutOptions): string[] {
   const ids = options.clientIds ?? (options.clientId === undefined ? [] : [options.clientId]);
@@ -109,7 +111,9 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
     if ('status' in form) return answer(form.status, 'invalid_request', form.description, form.status === 405 ? { allow: 'POST' } : {});
     try {
       const receivedAt = now();
-      const claims = await verifyLogoutToken(form.token, rules, (header) => kit.jwks.getKey(header), receivedAt);
+      // Logto signs with a new key at once and need not redeliver a refused logout, so an
+      // unknown kid here may refetch even when access tokens spent the shared budget.
+      const claims = await verifyLogoutToken(form.token, rules, (header) => kit.jwks.getKey(header, { forceRefetch: true }), receivedAt);
       // Scoped by issuer: jti is unique per issuer only (RFC 7519 §4.1.7).
       if (!(await jtiStore.markJti?.(`${claims.iss} ${claims.jti}`, jtiTtl))) throw new LogoutTokenError('logout token was already used (jti replay)');
       const before = revocationTime(claims.iat, receivedAt);
@@ -125,7 +129,7 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
     } catch (error) {
       if (error instanceof LogoutTokenError) return answer(400, 'invalid_request', error.message);
       // jwks_unavailable, revocation_unavailable, or a store that failed otherwise: an outage, not a bad token.
-      return unavailable();
+      return unavailable(isAuthError(error) ? error.retryAfter : undefined);
     }
   };
 }

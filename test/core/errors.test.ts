@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTH_ERROR_TABLE, AuthError, isAuthError, type AuthErrorCode } from '../../src/core/errors.js';
+import { authErrorResponse, authErrorToResponse } from '../../src/core/http-response.js';
 
 describe('AuthError and the error table', () => {
   it('missing_token has a challenge without an error code (RFC 6750 §3.1)', () => {
@@ -24,6 +25,15 @@ describe('AuthError and the error table', () => {
     expect(e.wwwAuthenticate).toBeUndefined();
     expect(e.meaning.graphql).toBe('SERVICE_UNAVAILABLE');
     expect((e.cause as Error).message).toBe('ECONNREFUSED');
+  });
+  it('retryAfter is whole seconds of at least 1, and the HTTP answer sends it as Retry-After (RFC 9110 §10.2.3)', () => {
+    const cases: [number | undefined, number | undefined][] = [[10, 10], [0.2, 1], [9.5, 10], [0, undefined], [-3, undefined], [Number.NaN, undefined], [Infinity, undefined], [undefined, undefined]];
+    for (const [given, expected] of cases) {
+      const e = new AuthError('jwks_unavailable', 'x', { retryAfter: given });
+      expect(e.retryAfter).toBe(expected);
+      expect(authErrorResponse(e).headers['retry-after']).toBe(expected === undefined ? undefined : String(expected));
+    }
+    expect(authErrorToResponse(new AuthError('jwks_unavailable', 'x', { retryAfter: 7 })).headers.get('retry-after')).toBe('7');
   });
   it('every code maps to a status, a tRPC code and a GraphQL code', () => {
     for (const [code, m] of Object.entries(AUTH_ERROR_TABLE)) {

@@ -1,5 +1,5 @@
 import type { ServerResponse } from 'node:http';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../../src/core/errors.js';
 import { JWKSFetchError, type JWKSFetchFailure } from '../../src/core/jwks-fetch.js';
 import { createJWKSStore, type JWKSStore } from '../../src/core/jwks.js';
@@ -66,6 +66,9 @@ async function setup(initial: Responder) {
   return { clock, server, store, get: () => store.getKey({ alg: 'ES384', kid: key.kid }) };
 }
 
+// A refresh of a stale set runs in the background; the test waits for it to end (a real event).
+const settled = (store: JWKSStore) => vi.waitFor(() => expect(store.state.reloading).toBe(false), { timeout: 5_000, interval: 5 });
+
 async function unavailable(promise: Promise<unknown>, reason?: JWKSFetchFailure): Promise<AuthError> {
   const error: unknown = await promise.then(
     () => undefined,
@@ -88,10 +91,12 @@ async function unavailable(promise: Promise<unknown>, reason?: JWKSFetchFailure)
 describe.each(faults)('IdP fault: %s', (_name, fault, reason) => {
   it('without a cached set: jwks_unavailable (503), one attempt per cooldown, recovery afterwards', async () => {
     const { store, server, clock, get } = await setup(fault());
-    await unavailable(get(), reason);
+    // Retry-After tells the client when the next attempt is allowed.
+    expect((await unavailable(get(), reason)).retryAfter).toBe(COOLDOWN / 1000);
     expect(store.fetchCount).toBe(1);
+    expect(store.state).toMatchObject({ status: 'cooling_down', keySet: 'none', usable: false, ageMs: undefined });
     clock.advance(COOLDOWN - 1);
-    await unavailable(get(), reason);
+    expect((await unavailable(get(), reason)).retryAfter).toBe(1);
     expect(store.fetchCount).toBe(1);
 
     server.respond(json({ keys: [key.jwk] }));
@@ -101,7 +106,7 @@ describe.each(faults)('IdP fault: %s', (_name, fault, reason) => {
     expect(store.hasKid(key.kid)).toBe(true);
   });
 
-  it('with a cached set: keeps serving within staleTtl, rate-limits retries, 503 after it, recovers', async () => {
+  it('with a cached set: serves it at once while one refresh runs, rate-limits retries, 503 after staleTtl, recovers', async () => {
     const { store, server, clock, get } = await setup(json({ keys: [key.jwk] }));
     const cached = await get();
     server.respond(fault());
@@ -109,22 +114,30 @@ describe.each(faults)('IdP fault: %s', (_name, fault, reason) => {
     clock.advance(TTL);
     expect(await get()).toBe(cached);
     expect(store.fetchCount).toBe(2);
+    await settled(store);
+    expect(store.state).toMatchObject({ status: 'cooling_down', keySet: 'stale', usable: true, retryInMs: COOLDOWN });
+    expect(store.state.lastError?.reason).toBe(reason);
     clock.advance(COOLDOWN - 1);
     expect(await get()).toBe(cached);
     expect(store.fetchCount).toBe(2);
     clock.advance(1);
     expect(await get()).toBe(cached);
     expect(store.fetchCount).toBe(3);
+    await settled(store);
 
     clock.advance(STALE - TTL - COOLDOWN);
     expect(await get()).toBe(cached);
+    await settled(store);
     clock.advance(1);
-    await unavailable(get());
+    const error = await unavailable(get());
+    expect(error.retryAfter).toBe(COOLDOWN / 1000);
+    expect(store.state).toMatchObject({ keySet: 'expired', usable: false });
     expect(store.hasKid(key.kid)).toBe(true);
 
     server.respond(json({ keys: [key.jwk] }));
     clock.advance(COOLDOWN);
     expect(await get()).toBe(cached);
+    expect(store.state).toMatchObject({ status: 'fresh', lastError: undefined, ageMs: 0 });
     const count = store.fetchCount;
     clock.advance(TTL - 1);
     await get();

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { CompactSign, compactVerify, exportJWK, importJWK, type CryptoKey, type JWK } from 'jose';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuthError } from '../../src/core/errors.js';
 import { keyFitsAlgorithm } from '../../src/core/jwks-keys.js';
 import { createJWKSStore, type JWKSStore, type JWKSStoreOptions } from '../../src/core/jwks.js';
@@ -43,6 +43,9 @@ async function setup(keys: unknown, extra: Partial<JWKSStoreOptions> = {}) {
   open.push({ server, store });
   return { clock, server, store };
 }
+
+// A refresh of a stale set runs in the background; the test waits for it to end (a real event).
+const settled = (store: JWKSStore) => vi.waitFor(() => expect(store.state.reloading).toBe(false), { timeout: 5_000, interval: 5 });
 
 async function rejection(promise: Promise<unknown>): Promise<AuthError> {
   const error: unknown = await promise.then(
@@ -103,42 +106,56 @@ describe('createJWKSStore: caching', () => {
 describe('createJWKSStore: unknown kid', () => {
   const randomKids = (n: number) => Array.from({ length: n }, () => crypto.randomUUID());
 
-  it('refetches once for an unknown kid right after a refresh, then not again within the cooldown', async () => {
-    const { store } = await setup([ec.jwk]);
+  it('refetches for unknown kids from a bucket of three per cooldown, then answers 503 with Retry-After', async () => {
+    const { store, clock } = await setup([ec.jwk]);
     await store.getKey({ alg: 'ES384', kid: ec.kid });
-    const error = await rejection(store.getKey({ alg: 'ES384', kid: 'unknown-kid-value' }));
-    expect(error.code).toBe('invalid_token');
-    expect(error.message).not.toContain('unknown-kid-value');
-    expect(error.status).toBe(401);
+    for (const kid of ['unknown-kid-value', 'second', 'third']) {
+      const error = await rejection(store.getKey({ alg: 'ES384', kid }));
+      expect([error.code, error.status]).toEqual(['invalid_token', 401]);
+      expect(error.message).not.toContain(kid);
+    }
     // A key Logto starts signing with just after our periodic refresh is found at once.
-    expect(store.fetchCount).toBe(2);
-    await rejection(store.getKey({ alg: 'ES384', kid: 'another-unknown-kid' }));
-    expect(store.fetchCount).toBe(2);
+    expect(store.fetchCount).toBe(4);
+    expect(store.state.unknownKidRefetchesLeft).toBe(0);
+    const spent = await rejection(store.getKey({ alg: 'ES384', kid: 'fourth' }));
+    // Not looked up: it may be Logto's new key, so an outage the client retries, never a 401.
+    expect([spent.code, spent.status, spent.retryAfter, spent.wwwAuthenticate]).toEqual(['jwks_unavailable', 503, COOLDOWN / 3 / 1000, undefined]);
+    expect(store.fetchCount).toBe(4);
+    clock.advance(COOLDOWN / 3);
+    expect((await rejection(store.getKey({ alg: 'ES384', kid: 'fourth' }))).code).toBe('invalid_token');
+    expect(store.fetchCount).toBe(5);
   });
 
-  it('lets 10,000 random kids cause at most one fetch per cooldown, all invalid_token', async () => {
+  it('lets 10,000 random kids at a time cause at most three fetches per cooldown, each answer invalid_token or jwks_unavailable', async () => {
     const { store, clock } = await setup([ec.jwk]);
     await store.getKey({ alg: 'ES384', kid: ec.kid });
     for (let round = 1; round <= 2; round += 1) {
       clock.advance(COOLDOWN);
-      const results = await Promise.allSettled(randomKids(10_000).map((kid) => store.getKey({ alg: 'ES384', kid })));
-      expect(results.every((r) => r.status === 'rejected' && r.reason instanceof AuthError && r.reason.code === 'invalid_token')).toBe(true);
-      expect(store.fetchCount).toBe(1 + round);
-      await Promise.allSettled(randomKids(10_000).map((kid) => store.getKey({ alg: 'ES384', kid })));
-      expect(store.fetchCount).toBe(1 + round);
+      const before = store.fetchCount;
+      const first = await Promise.allSettled(randomKids(10_000).map((kid) => store.getKey({ alg: 'ES384', kid })));
+      // Concurrent callers share one refetch, and were all looked up: 401.
+      expect(first.every((r) => r.status === 'rejected' && r.reason instanceof AuthError && r.reason.code === 'invalid_token')).toBe(true);
+      expect(store.fetchCount).toBe(before + 1);
+      for (let batch = 0; batch < 5; batch += 1) {
+        const results = await Promise.allSettled(randomKids(10_000).map((kid) => store.getKey({ alg: 'ES384', kid })));
+        const codes = new Set(results.map((r) => (r.status === 'rejected' && r.reason instanceof AuthError ? r.reason.code : 'other')));
+        expect([...codes].every((code) => code === 'invalid_token' || code === 'jwks_unavailable')).toBe(true);
+      }
+      expect(store.fetchCount).toBe(before + 3);
     }
   });
 
-  it('remembers a kid found unknown and does not refetch for it again while the set is unchanged', async () => {
+  it('does not refetch for a kid looked up in vain within the cooldown, and does after it', async () => {
     const { store, clock } = await setup([ec.jwk]);
     await store.getKey({ alg: 'ES384', kid: ec.kid });
-    clock.advance(COOLDOWN);
     await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }));
     expect(store.fetchCount).toBe(2);
-    clock.advance(COOLDOWN);
-    await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }));
+    clock.advance(COOLDOWN - 1);
+    for (let i = 0; i < 10; i++) expect((await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }))).code).toBe('invalid_token');
     expect(store.fetchCount).toBe(2);
-    await rejection(store.getKey({ alg: 'ES384', kid: 'another' }));
+    expect(store.state.unknownKidRefetchesLeft).toBe(3);
+    clock.advance(1);
+    await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }));
     expect(store.fetchCount).toBe(3);
   });
 
@@ -159,6 +176,7 @@ describe('createJWKSStore: unknown kid', () => {
     server.respond(json({ keys: [ec2.jwk] }));
     clock.advance(TTL);
     await store.getKey({ alg: 'ES384', kid: ec2.kid });
+    await settled(store);
     expect(store.hasKid(ec.kid)).toBe(false);
     expect(changes.at(-1)).toEqual([ec2.kid]);
     expect((await rejection(store.getKey({ alg: 'ES384', kid: ec.kid }))).code).toBe('invalid_token');
@@ -176,15 +194,12 @@ describe('createJWKSStore: unknown kid', () => {
   });
 
   it('forgets remembered unknown kids when the set changes', async () => {
-    const { store, server, clock } = await setup([ec.jwk]);
+    const { store, server } = await setup([ec.jwk]);
     await store.getKey({ alg: 'ES384', kid: ec.kid });
-    clock.advance(COOLDOWN);
     await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }));
     server.respond(json({ keys: [ec.jwk, ec2.jwk] }));
-    clock.advance(TTL);
-    await store.getKey({ alg: 'ES384', kid: ec.kid });
+    await store.getKey({ alg: 'ES384', kid: ec2.kid });
     expect(store.fetchCount).toBe(3);
-    clock.advance(COOLDOWN);
     await rejection(store.getKey({ alg: 'ES384', kid: 'ghost' }));
     expect(store.fetchCount).toBe(4);
   });
@@ -307,5 +322,105 @@ describe('createJWKSStore: listeners and close', () => {
     const error = await rejection(pending);
     expect([error.code, error.status]).toEqual(['jwks_unavailable', 503]);
     expect((await rejection(store.getKey({ alg: 'ES384', kid: ec.kid }))).code).toBe('jwks_unavailable');
+  });
+});
+
+describe('createJWKSStore: stale-while-revalidate', () => {
+  it('serves a stale set at once while one refresh hangs, and waits for it only with an unknown kid', async () => {
+    const { store, server, clock } = await setup([ec.jwk], { timeout: 120_000 });
+    const cached = await store.getKey({ alg: 'ES384', kid: ec.kid });
+    const held: { end(body: string): void }[] = [];
+    server.respond((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      held.push(res);
+    });
+    clock.advance(TTL);
+    const keys = await Promise.all(Array.from({ length: 100 }, () => store.getKey({ alg: 'ES384', kid: ec.kid })));
+    expect(keys.every((key) => key === cached)).toBe(true);
+    expect(store.state).toMatchObject({ status: 'reloading', keySet: 'stale', reloading: true, ageMs: TTL });
+    await vi.waitFor(() => expect(held).toHaveLength(1), { timeout: 5_000, interval: 5 });
+    expect(store.fetchCount).toBe(2);
+    // A new kid may be in the set being fetched: it shares that fetch, without spending the budget.
+    const rotated = store.getKey({ alg: 'ES384', kid: ec2.kid });
+    held[0]?.end(JSON.stringify({ keys: [ec2.jwk, ec.jwk] }));
+    expect(await verifies(await rotated, ec2, 'ES384')).toBe(true);
+    expect(store.state).toMatchObject({ status: 'fresh', unknownKidRefetchesLeft: 3, fetchCount: 2 });
+  });
+
+  it('refreshIfDue starts one background refresh once the set is past cacheTtl, and none before', async () => {
+    const { store, server, clock } = await setup([ec.jwk]);
+    store.refreshIfDue();
+    expect(store.fetchCount).toBe(0);
+    await store.getKey({ alg: 'ES384', kid: ec.kid });
+    clock.advance(TTL - 1);
+    store.refreshIfDue();
+    expect(store.fetchCount).toBe(1);
+    server.respond(json({ keys: [ec2.jwk] }));
+    clock.advance(1);
+    store.refreshIfDue();
+    store.refreshIfDue();
+    expect(store.fetchCount).toBe(2);
+    await settled(store);
+    expect([store.hasKid(ec.kid), store.hasKid(ec2.kid)]).toEqual([false, true]);
+  });
+});
+
+describe('createJWKSStore: key material', () => {
+  it('new material under the same kid is re-imported and reported; the old key no longer comes back', async () => {
+    const { store, server, clock } = await setup([ec.jwk]);
+    const changes: ReadonlyMap<string, string>[] = [];
+    store.onKeysChanged((_kids, keys) => changes.push(keys));
+    const first = await store.resolveKey({ alg: 'ES384', kid: ec.kid });
+    server.respond(json({ keys: [{ ...ec2.jwk, kid: ec.kid }] }));
+    clock.advance(TTL);
+    store.refreshIfDue();
+    await settled(store);
+    const second = await store.resolveKey({ alg: 'ES384', kid: ec.kid });
+    expect(second.material).not.toBe(first.material);
+    expect(await verifies(second.key, { kid: ec.kid, privateKey: ec2.privateKey }, 'ES384')).toBe(true);
+    expect(await verifies(second.key, ec, 'ES384')).toBe(false);
+    expect(changes.map((keys) => keys.get(ec.kid))).toEqual([first.material, second.material]);
+  });
+
+  it('metadata other than the key (use, key_ops, x5t) is not new material', async () => {
+    const { store, server, clock } = await setup([ec.jwk]);
+    let changes = 0;
+    store.onKeysChanged(() => (changes += 1));
+    const first = await store.resolveKey({ alg: 'ES384', kid: ec.kid });
+    server.respond(json({ keys: [{ ...ec.jwk, key_ops: ['verify'], x5t: 'abc' }] }));
+    clock.advance(TTL);
+    store.refreshIfDue();
+    await settled(store);
+    const second = await store.resolveKey({ alg: 'ES384', kid: ec.kid });
+    expect([second.material, second.key, changes]).toEqual([first.material, first.key, 1]);
+  });
+});
+
+describe('createJWKSStore: forced refetch (logout receiver)', () => {
+  it('refetches for an unknown kid when the shared budget is spent, once per kid per cooldown, from a bounded budget', async () => {
+    const { store, server } = await setup([ec.jwk]);
+    await store.getKey({ alg: 'ES384', kid: ec.kid });
+    for (const kid of ['a', 'b', 'c']) await rejection(store.getKey({ alg: 'ES384', kid }));
+    expect((await rejection(store.getKey({ alg: 'ES384', kid: ec2.kid }))).code).toBe('jwks_unavailable');
+    server.respond(json({ keys: [ec.jwk, ec2.jwk] }));
+    const forced = await store.getKey({ alg: 'ES384', kid: ec2.kid }, { forceRefetch: true });
+    expect(await verifies(forced, ec2, 'ES384')).toBe(true);
+    expect(store.fetchCount).toBe(5);
+    const codes: string[] = [];
+    for (let i = 0; i < 30; i++) codes.push((await rejection(store.getKey({ alg: 'ES384', kid: `forged-${i}` }, { forceRefetch: true }))).code);
+    // Ten forced refetches per cooldown in all, ec2's included.
+    expect(store.fetchCount).toBe(5 + 9);
+    expect(codes.slice(0, 9).every((code) => code === 'invalid_token')).toBe(true);
+    expect(codes.slice(9).every((code) => code === 'jwks_unavailable')).toBe(true);
+    expect((await rejection(store.getKey({ alg: 'ES384', kid: 'forged-0' }, { forceRefetch: true }))).code).toBe('invalid_token');
+    expect(store.fetchCount).toBe(14);
+  });
+
+  it('refuses a bad unknownKidRefetches option with a TypeError naming it', () => {
+    for (const unknownKidRefetches of [0, 1.5, -1]) {
+      expect(() =>
+        createJWKSStore({ url: 'http://127.0.0.1:1/jwks', fetch, now: Date.now, cacheTtl: TTL, cooldown: COOLDOWN, timeout: 1, staleTtl: TTL, algorithms: ALGORITHMS, unknownKidRefetches }),
+      ).toThrow(/unknownKidRefetches/);
+    }
   });
 });

@@ -34,10 +34,19 @@ describe('token cache', () => {
     const cache = createTokenCache<string>(roomy);
     cache.set('a', entry('a', { kid: 'old' }));
     cache.set('b', entry('b', { kid: 'new' }));
-    cache.retainKids(new Set(['new']));
+    cache.retainKeys(new Map([['new', 'material']]));
     expect(cache.get('a', 0)).toBeUndefined();
     expect(cache.get('b', 0)?.value).toBe('b');
     expect(cache.bytes).toBe(2 * 1 + 100);
+  });
+  it('drops entries whose kid left the key set or whose key material changed', () => {
+    const cache = createTokenCache<string>(10);
+    cache.set('same', { ...entry('same', { kid: 'k1' }), keyMaterial: 'm1' });
+    cache.set('replaced', { ...entry('replaced', { kid: 'k2' }), keyMaterial: 'm2' });
+    cache.set('gone', { ...entry('gone', { kid: 'k3' }), keyMaterial: 'm3' });
+    cache.set('unrecorded', entry('unrecorded', { kid: 'k2' }));
+    cache.retainKeys(new Map([['k1', 'm1'], ['k2', 'm2-new']]));
+    expect(['same', 'replaced', 'gone', 'unrecorded'].map((token) => cache.get(token, 0)?.value)).toEqual(['same', undefined, undefined, 'unrecorded']);
   });
   it('drops a revoked subject issued before the revocation only', () => {
     const cache = createTokenCache<string>(roomy);
@@ -61,7 +70,7 @@ describe('token cache byte bound', () => {
     expect(cache.bytes).toBe(8 + 10 + (4 + 20) + (4 + 30) + (4 + 40));
     cache.set('aaaa', entry('a2', { valueBytes: 1 }));
     expect(cache.bytes).toBe(8 + 1 + 24 + 34 + 44);
-    cache.retainKids(new Set(['k1']));
+    cache.retainKeys(new Map([['k1', 'material']]));
     cache.dropSubject('revoked', Infinity);
     cache.get('dd', 5);
     expect([cache.size, cache.bytes]).toEqual([1, 9]);

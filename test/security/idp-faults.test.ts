@@ -6,7 +6,7 @@
  * outage, and recovery within one cooldown once the IdP is back.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthContext } from '../../src/core/context.js';
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import { manualClock, makeKey } from '../helpers/jwks-test-server.js';
@@ -49,11 +49,11 @@ afterEach(async () => {
   }
 });
 
-async function setup(allowGuest = false) {
+async function setup(allowGuest = false, jwksTimeout = TIMEOUT) {
   const clock = manualClock(Date.now());
   const forge = await startForge(clock.now);
   const good = (): Responder => jsonBody({ keys: [forge.es384.jwk, forge.rs256.jwk] });
-  const kit = createAuthKit({ logtoUrl: forge.logtoUrl, audience: AUDIENCE, now: clock.now, jwksCacheTtl: TTL, jwksCooldown: COOLDOWN, jwksStaleTtl: STALE, jwksTimeout: TIMEOUT, allowGuest });
+  const kit = createAuthKit({ logtoUrl: forge.logtoUrl, audience: AUDIENCE, now: clock.now, jwksCacheTtl: TTL, jwksCooldown: COOLDOWN, jwksStaleTtl: STALE, jwksTimeout, allowGuest });
   open.push({ forge, kit });
   // A fresh token each time, so the key path runs (a cached token needs no key).
   const request = async (token?: string): Promise<AuthContext> =>
@@ -112,7 +112,7 @@ describe('IdP faults: guests and rotations', () => {
   });
 
   it('keys rotated mid-traffic: the new key is picked up at once, the old keeps serving until retired', async () => {
-    const { forge, clock, request, respond } = await setup();
+    const { forge, clock, kit, request, respond } = await setup();
     const next = await makeKey('ES384');
     const oldToken = await forge.token({ sub: 'old' });
     served(await request(oldToken));
@@ -123,8 +123,10 @@ describe('IdP faults: guests and rotations', () => {
     served(await request(oldToken));
     respond(jsonBody({ keys: [next.jwk] }));
     clock.advance(TTL);
-    // A cache miss after the TTL refreshes the key set; the retired key's cached tokens leave with it.
+    // Past the TTL a request is served from the stale set and starts a refresh in the background;
+    // the retired key's cached tokens leave with it once the refresh lands.
     served(await request(await forge.sign({ alg: 'ES384', typ: 'at+jwt', kid: next.kid }, forge.claims({ sub: 'fresh' }), next)));
+    await vi.waitFor(() => expect(kit.jwks.state.reloading).toBe(false), { timeout: 5_000, interval: 5 });
     served(await request(newToken));
     const retired = await request(oldToken);
     // The old key left the key set: a genuine refusal (401), not an outage.
@@ -155,4 +157,26 @@ describe('IdP faults: guests and rotations', () => {
     for (let i = 0; i < 50; i++) outage(await request());
     expect(forge.jwksHits()).toBe(2);
   });
+
+  it('a hung IdP with a stale set: every request is served from it at once, one fetch at a time, after each cooldown too', async () => {
+    // A deadline far beyond the test's own: a request that waited for a fetch could not pass.
+    const { forge, clock, kit, request, respond, good } = await setup(false, 120_000);
+    served(await request());
+    const held: ServerResponse[] = [];
+    respond((_req, res) => void held.push(res));
+    for (let round = 1; round <= 3; round++) {
+      clock.advance(round === 1 ? TTL : COOLDOWN);
+      for (let i = 0; i < 10; i++) served(await request());
+      await vi.waitFor(() => expect(held).toHaveLength(round), { timeout: 5_000, interval: 5 });
+      expect(kit.jwks.state).toMatchObject({ status: 'reloading', keySet: 'stale' });
+      expect(forge.jwksHits()).toBe(1 + round);
+      // The hung fetch finally fails; the next waits out the cooldown.
+      held[round - 1]?.writeHead(504).end();
+      await vi.waitFor(() => expect(kit.jwks.state.status).toBe('cooling_down'), { timeout: 5_000, interval: 5 });
+    }
+    respond(good());
+    clock.advance(COOLDOWN);
+    served(await request());
+    await vi.waitFor(() => expect(kit.jwks.state.status).toBe('fresh'), { timeout: 5_000, interval: 5 });
+  }, 15_000);
 });
