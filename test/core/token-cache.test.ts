@@ -40,7 +40,7 @@ describe('token cache', () => {
     expect(cache.bytes).toBe(2 * 1 + 100);
   });
   it('drops entries whose kid left the key set or whose key material changed', () => {
-    const cache = createTokenCache<string>(10);
+    const cache = createTokenCache<string>(roomy);
     cache.set('same', { ...entry('same', { kid: 'k1' }), keyMaterial: 'm1' });
     cache.set('replaced', { ...entry('replaced', { kid: 'k2' }), keyMaterial: 'm2' });
     cache.set('gone', { ...entry('gone', { kid: 'k3' }), keyMaterial: 'm3' });

@@ -167,6 +167,9 @@ describe('a replayed forgery costs a lookup, not a verification', () => {
       // The same kid now names the signer's key (material changed, kid set unchanged).
       server.respond(json({ keys: [{ ...signer.jwk, kid: published.kid }] }));
       clock.advance(60_000);
+      // Past jwksCacheTtl the stale set answers at once while one refresh runs in the background.
+      kit.jwks.refreshIfDue();
+      await vi.waitFor(() => expect(kit.jwks.state.reloading).toBe(false), { timeout: 5_000, interval: 5 });
       await expect(kit.verifyToken(token)).resolves.toMatchObject({ userId: 'rotated' });
     } finally {
       await server.close();
