@@ -37,6 +37,17 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
   verifyToken(token: string): Promise<VerifiedToken<TClaims>>;
   /** Refuse every token of `sub` issued before `before` (ms; default now). Needs the `revocation` option. */
   revoke(revocation: { sub: string; before?: number }): Promise<void>;
+  /**
+   * Be told of every revocation this kit learns of: its own `revoke()` (the
+   * back-channel logout receiver calls it) and, when the store has `subscribe`,
+   * those of other instances. The kit holds one store subscription for all
+   * listeners; a revocation may be told twice. Returns an unsubscribe function.
+   * @example
+   * ```ts
+   * const stop = kit.onRevoked(({ sub }) => sockets.get(sub)?.close(4403))
+   * ```
+   */
+  onRevoked(listener: (revocation: Revocation) => void): () => void;
   /** Stop timers and subscriptions. */
   close(): void;
 }
@@ -67,11 +78,19 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const verifier = createTokenVerifier(options, jwks);
   const { cache } = verifier;
   const unsubscribers: (() => void)[] = [];
-  if (cache) {
-    unsubscribers.push(jwks.onKeysChanged((kids) => cache.retainKids(kids)));
-    const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before);
-    if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(onRevoked));
-  }
+  if (cache) unsubscribers.push(jwks.onKeysChanged((kids) => cache.retainKids(kids)));
+  const revocationListeners = new Set<(revocation: Revocation) => void>();
+  const revoked = (r: Revocation): void => {
+    cache?.dropSubject(r.sub, r.before);
+    for (const listener of revocationListeners) {
+      try {
+        listener(r);
+      } catch {
+        // One failing listener must not keep the others (or the cache) from hearing of a logout.
+      }
+    }
+  };
+  if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(revoked));
 
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
@@ -112,10 +131,15 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
       const revocation = { sub, before: before ?? options.now() };
       await options.revocation.revoke(revocation);
-      cache?.dropSubject(revocation.sub, revocation.before);
+      revoked(revocation);
+    },
+    onRevoked(listener) {
+      revocationListeners.add(listener);
+      return () => revocationListeners.delete(listener);
     },
     close() {
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+      revocationListeners.clear();
       cache?.clear();
       jwks.close();
     },
