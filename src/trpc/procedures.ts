@@ -7,7 +7,7 @@ import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type
 import { AuthError, authorize, policyError, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
 import { assertResolver, organizationCheck, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
-import { expiryError, untilTokenExpires } from './subscriptions.js';
+import { currentAuthError, untilTokenExpires } from './subscriptions.js';
 
 /** What a procedure requires. */
 export interface RequireAuthOptions<TClaims = Record<string, unknown>> {
@@ -72,9 +72,11 @@ const missingContext = (): TRPCError =>
  * A tRPC middleware that lets a call through only when `ctx.auth` meets the
  * requirement, and narrows `ctx.auth` for what follows. Failures throw
  * `TRPCError` (`UNAUTHORIZED`, `FORBIDDEN`, or `SERVICE_UNAVAILABLE` for
- * `jwks_unavailable`) with the `AuthError` as `cause`. A token that expired
- * since the context was built (a WebSocket connection) is refused, and a
- * subscription's async iterable ends with `UNAUTHORIZED` at the token's `exp`.
+ * `jwks_unavailable`) with the `AuthError` as `cause`. On a WebSocket every
+ * call re-verifies the token of the connection (a cache hit), so a token
+ * expired or revoked since the socket opened is refused; a subscription's
+ * async iterable ends with `UNAUTHORIZED` at `exp + clockTolerance` or when
+ * its subject is revoked.
  *
  * @throws TypeError at construction for an unknown option, a non-Policy `policy`, a non-function
  * `organization`, or `organization` with `allowGuest`.
@@ -99,7 +101,8 @@ export function requireAuth<TClaims = Record<string, unknown>, const TOptions ex
     // Before the middleware's `.input()` there is no parsed input yet: read the raw one, once.
     let input: unknown;
     const readInput = async (): Promise<unknown> => (input ??= opts.input !== undefined ? opts.input : await opts.getRawInput());
-    let error = expiryError(ctxAuth);
+    // A WebSocket's context was built at connect: each call re-verifies its token (a cache hit).
+    let error = await currentAuthError(ctxAuth);
     // The organization before scopes, as the core's authorize orders them: "wrong tenant" tells more than "missing scope".
     if (!error && organization && ctxAuth.status === 'authenticated') error = await organizationCheck(organization, ctxAuth, { input: await readInput(), ctx: opts.ctx });
     error ??= authorize(ctxAuth, requirement);
