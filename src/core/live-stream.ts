@@ -15,7 +15,9 @@ export interface UntilAuthorizationEndsOptions {
 /**
  * Yield `source`'s events while `live` holds. The generator's return value is
  * the `AuthError` that ended the authorization, or `undefined` when the source
- * finished or `signal` aborted. `live` is closed when the generator ends.
+ * finished or `signal` aborted. `live` is closed when the generator ends; a
+ * generator that is never pulled never runs, so create `live` where the
+ * stream starts (inside your own generator), not ahead of it.
  *
  * @example
  * ```ts

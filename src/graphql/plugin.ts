@@ -1,4 +1,4 @@
-import { AuthError, createLiveAuthorization, type AuthContext, type AuthKit } from 'logto-authkit';
+import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
 import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
@@ -83,7 +83,7 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       if (auth.status !== 'authenticated') return;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(endWithAuthorization(result, createLiveAuthorization(kit, auth)));
+          if (isAsyncIterable(result)) setResult(endWithAuthorization(result, kit, auth));
         },
       };
     },

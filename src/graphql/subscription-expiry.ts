@@ -1,5 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-import { untilAuthorizationEnds, type LiveAuthorization } from 'logto-authkit';
+import { createLiveAuthorization, untilAuthorizationEnds, type AuthContext, type LiveAuthorizationSource } from 'logto-authkit';
 import { toGraphQLError } from './errors.js';
 
 /**
@@ -12,10 +12,11 @@ import { toGraphQLError } from './errors.js';
  *
  * @example
  * ```ts
- * setResult(endWithAuthorization(stream, createLiveAuthorization(kit, auth)))
+ * setResult(endWithAuthorization(stream, kit, auth))
  * ```
  */
-export async function* endWithAuthorization<T extends ExecutionResult>(source: AsyncIterable<T>, live: LiveAuthorization): AsyncGenerator<T | ExecutionResult, void, undefined> {
-  const reason = yield* untilAuthorizationEnds(source, live);
+export async function* endWithAuthorization<T extends ExecutionResult>(source: AsyncIterable<T>, kit: LiveAuthorizationSource, auth: AuthContext<unknown>): AsyncGenerator<T | ExecutionResult, void, undefined> {
+  // Watched from the first pull: a stream dropped before it starts never runs `finally`, and would leak the watch.
+  const reason = yield* untilAuthorizationEnds(source, createLiveAuthorization(kit, auth));
   if (reason) yield { errors: [toGraphQLError(reason)] };
 }

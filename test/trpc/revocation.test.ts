@@ -3,7 +3,7 @@
  * token (a cache hit), and every stream ends when its subject is revoked.
  */
 import { createTRPCClient, createWSClient, httpLink, httpSubscriptionLink, splitLink, TRPCClientError, wsLink } from '@trpc/client';
-import { createAuthKit, createMemoryRevocationStore, type AuthKit } from 'logto-authkit';
+import { createAuthKit, createMemoryRevocationStore, type AuthKit, type RevocationStore } from 'logto-authkit';
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { findAuthError } from 'logto-authkit/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,13 +16,24 @@ let kit: AuthKit;
 let server: RunningServer;
 /** Full verifications (signature + claims): the `claims` schema runs on a cache miss only. */
 let verifications = 0;
+/** Revocation-store lookups: one per verification, cached or not. */
+let lookups = 0;
+
+function countingStore(): RevocationStore {
+  const store = createMemoryRevocationStore();
+  return {
+    getRevokedAt: (sub) => (lookups++, store.getRevokedAt(sub)),
+    revoke: (revocation) => store.revoke(revocation),
+    subscribe: (listener) => store.subscribe(listener),
+  };
+}
 
 beforeAll(async () => {
   issuer = await createTestIssuer();
   kit = createAuthKit({
     logtoUrl: issuer.logtoUrl,
     audience: issuer.audience,
-    revocation: createMemoryRevocationStore(),
+    revocation: countingStore(),
     claims: { safeParse: (value: unknown) => (verifications++, { success: true as const, data: value as Record<string, unknown> }) },
   });
   const app = buildApp(kit);
@@ -108,8 +119,10 @@ describe('a WebSocket opened before the logout', () => {
     const { client, close } = wsClient(token);
     try {
       await client.me.query();
-      const [before, fetches] = [verifications, kit.jwks.fetchCount];
+      const [before, fetches, looked] = [verifications, kit.jwks.fetchCount, lookups];
       for (let i = 0; i < 20; i++) await client.createPost.mutate({ title: `t${i}` });
+      // Each call was verified again (the store was asked each time), all from the cache.
+      expect(lookups - looked).toBe(20);
       expect(verifications).toBe(before);
       expect(kit.jwks.fetchCount).toBe(fetches);
     } finally {
