@@ -24,13 +24,6 @@ export { authorize, scopeError, organizationError, type AuthRequirement } from '
 export { definePolicy, policyError, type Policy } from './policies.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';
 export { resolveKit, type KitOrOptions } from './resolve-kit.js';
-export { createConnectionAuthContext, refusedConnectionContext, upgradeRequestInput, type ConnectionCredentials } from './connection-credentials.js';
-export {
-  authorizationDeadline,
-  createLiveAuthorization,
-  isRevokedBy,
-  liveExpiryError,
-  type LiveAuthorization,
-  type LiveAuthorizationSource,
-} from './live-authorization.js';
+export { createConnectionAuthContext, upgradeRequestInput, type ConnectionCredentials } from './connection-credentials.js';
+export { createLiveAuthorization, liveExpiryError, type LiveAuthorization, type LiveAuthorizationSource } from './live-authorization.js';
 export { untilAuthorizationEnds, type UntilAuthorizationEndsOptions } from './live-stream.js';
