@@ -97,7 +97,8 @@ export function createTRPCContext<TClaims = Record<string, unknown>>(
     const request = isObject(opts) ? requestInput(opts) : undefined;
     const verified = await createConnectionAuthContext(kit, { connectionParams, request });
     // A WebSocket's context serves every call of the socket: those calls re-verify it.
-    const auth: AuthContext<TClaims> = registerContext(verified, kit, isObject(opts) && isObject(opts.req) && !(opts.req instanceof Request) && isUpgrade(opts.req));
+    const webSocket = isObject(opts) && isObject(opts.req) && isUpgrade(opts.req);
+    const auth: AuthContext<TClaims> = registerContext(verified, kit, webSocket);
     if (guestCookie && auth.status === 'guest' && auth.isNewGuest) {
       setCookie(opts, buildGuestCookieHeader(auth.guestId, { name: kit.options.guestCookieName, secure: isSecure(opts.req) }));
     }
