@@ -28,3 +28,6 @@ export { parseRequirement, REQUIREMENT_KEYS, type ParseRequirementOptions, type 
 export { evaluateRequirement, type RequirementOperation, type RequirementOutcome } from './evaluate-requirement.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';
 export { resolveKit, type KitOrOptions } from './resolve-kit.js';
+export { createConnectionAuthContext, upgradeRequestInput, type ConnectionCredentials } from './connection-credentials.js';
+export { createLiveAuthorization, liveExpiryError, type LiveAuthorization, type LiveAuthorizationSource } from './live-authorization.js';
+export { untilAuthorizationEnds, type UntilAuthorizationEndsOptions } from './live-stream.js';

@@ -42,6 +42,17 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
    * tenant's domains, so one user space).
    */
   revoke(revocation: { sub: string; before?: number; iss?: string }): Promise<void>;
+  /**
+   * Be told of every revocation this kit learns of: its own `revoke()` (the
+   * back-channel logout receiver calls it) and, when the store has `subscribe`,
+   * those of other instances. The kit holds one store subscription for all
+   * listeners; a revocation may be told twice. Returns an unsubscribe function.
+   * @example
+   * ```ts
+   * const stop = kit.onRevoked(({ sub }) => sockets.get(sub)?.close(4403))
+   * ```
+   */
+  onRevoked(listener: (revocation: Revocation) => void): () => void;
   /** Stop timers and subscriptions. */
   close(): void;
 }
@@ -72,11 +83,19 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const verifier = createTokenVerifier(options, jwks);
   const { cache } = verifier;
   const unsubscribers: (() => void)[] = [];
-  if (cache) {
-    unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
-    const onRevoked = (r: Revocation): void => cache.dropSubject(r.sub, r.before, r.iss);
-    if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(onRevoked));
-  }
+  if (cache) unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
+  const revocationListeners = new Set<(revocation: Revocation) => void>();
+  const revoked = (r: Revocation): void => {
+    cache?.dropSubject(r.sub, r.before, r.iss);
+    for (const listener of revocationListeners) {
+      try {
+        listener(r);
+      } catch {
+        // One failing listener must not keep the others (or the cache) from hearing of a logout.
+      }
+    }
+  };
+  if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(revoked));
 
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
@@ -119,12 +138,18 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       if (iss !== undefined && !options.issuers.includes(iss)) throw new TypeError('logto-authkit: kit.revoke() "iss" must be one of the kit\'s issuers');
       const at = before ?? options.now();
       for (const issuer of iss === undefined ? options.issuers : [iss]) {
-        await store.revoke({ iss: issuer, sub, before: at });
-        cache?.dropSubject(sub, at, issuer);
+        const revocation = { iss: issuer, sub, before: at };
+        await store.revoke(revocation);
+        revoked(revocation);
       }
+    },
+    onRevoked(listener) {
+      revocationListeners.add(listener);
+      return () => revocationListeners.delete(listener);
     },
     close() {
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
+      revocationListeners.clear();
       cache?.clear();
       jwks.close();
     },

@@ -3,7 +3,7 @@ import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
 import { adjustHTTPStatus } from './result-status.js';
-import { endAtExpiry } from './subscription-expiry.js';
+import { endWithAuthorization } from './subscription-expiry.js';
 import { createWSAuthContext, isWebSocketContext } from './ws-credentials.js';
 
 /** Options of {@link useLogtoAuth}. */
@@ -47,7 +47,8 @@ function usesIntrospection(document: DocumentNode): boolean {
  * comes from `connectionParams`, read anew at each `subscribe`. It also gives
  * refusals their HTTP meaning (every root field refused → 401/403/503 with
  * `WWW-Authenticate`; partly refused → 200 with errors) and ends subscription
- * streams when their token expires.
+ * streams (SSE and graphql-ws) when their token expires (`exp +
+ * clockTolerance`) or its subject is revoked (back-channel logout).
  *
  * @example
  * ```ts
@@ -82,7 +83,7 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       if (auth.status !== 'authenticated') return;
       return {
         onSubscribeResult({ result, setResult }) {
-          if (isAsyncIterable(result)) setResult(endAtExpiry(result, auth.expiresAt.getTime(), kit.options.now));
+          if (isAsyncIterable(result)) setResult(endWithAuthorization(result, kit, auth));
         },
       };
     },

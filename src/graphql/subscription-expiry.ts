@@ -1,50 +1,22 @@
 import type { ExecutionResult } from 'graphql';
-import { AuthError } from 'logto-authkit';
+import { createLiveAuthorization, untilAuthorizationEnds, type AuthContext, type LiveAuthorizationSource } from 'logto-authkit';
 import { toGraphQLError } from './errors.js';
 
-// setTimeout holds at most 2^31-1 ms (~24.8 days); later deadlines re-arm.
-const MAX_DELAY = 2_147_483_647;
-
-function sleepUntil(deadline: number, now: () => number): { done: Promise<'expired'>; cancel(): void } {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const done = new Promise<'expired'>((resolve) => {
-    const arm = (): void => {
-      const delay = deadline - now();
-      if (delay <= 0) return resolve('expired');
-      timer = setTimeout(arm, Math.min(delay, MAX_DELAY));
-    };
-    arm();
-  });
-  return { done, cancel: () => clearTimeout(timer) };
-}
-
 /**
- * End a subscription stream when its access token expires (RFC 6750 §3.1: an
- * expired token no longer authorizes anything, the subscription included).
- * The last event carries an `UNAUTHENTICATED` error with reason
- * `token_expired`, so the client knows to refresh and subscribe again.
+ * End a subscription stream when its authorization ends: at the token's
+ * `exp + clockTolerance` (RFC 6750 §3.1: an expired token no longer
+ * authorizes anything, the subscription included), or when its subject is
+ * revoked (back-channel logout). The last event carries an `UNAUTHENTICATED`
+ * error with reason `token_expired` or `token_revoked`, so the client knows to
+ * refresh (or sign in) and subscribe again. Over graphql-ws and SSE alike.
  *
  * @example
  * ```ts
- * setResult(endAtExpiry(stream, auth.expiresAt.getTime(), Date.now))
+ * setResult(endWithAuthorization(stream, kit, auth))
  * ```
  */
-export async function* endAtExpiry<T extends ExecutionResult>(source: AsyncIterable<T>, expiresAt: number, now: () => number): AsyncGenerator<T | ExecutionResult> {
-  const iterator = source[Symbol.asyncIterator]();
-  const expiry = sleepUntil(expiresAt, now);
-  try {
-    for (;;) {
-      const next = await Promise.race([iterator.next(), expiry.done]);
-      if (next === 'expired') {
-        yield { errors: [toGraphQLError(new AuthError('token_expired', 'the access token expired during the subscription'))] };
-        return;
-      }
-      if (next.done) return;
-      yield next.value;
-    }
-  } finally {
-    expiry.cancel();
-    // Not awaited: a source generator parked in its own `await` settles its return() only at its next yield.
-    void Promise.resolve(iterator.return?.()).catch(() => undefined);
-  }
+export async function* endWithAuthorization<T extends ExecutionResult>(source: AsyncIterable<T>, kit: LiveAuthorizationSource, auth: AuthContext<unknown>): AsyncGenerator<T | ExecutionResult, void, undefined> {
+  // Watched from the first pull: a stream dropped before it starts never runs `finally`, and would leak the watch.
+  const reason = yield* untilAuthorizationEnds(source, createLiveAuthorization(kit, auth));
+  if (reason) yield { errors: [toGraphQLError(reason)] };
 }

@@ -1,5 +1,5 @@
 import { GraphQLError, type DocumentNode, type ExecutionArgs, type ExecutionResult, type GraphQLSchema } from 'graphql';
-import type { AuthKit } from 'logto-authkit';
+import { createLiveAuthorization, type AuthKit } from 'logto-authkit';
 import { createWSAuthContext } from './ws-credentials.js';
 
 type OperationResult = ExecutionResult | AsyncIterable<ExecutionResult>;
@@ -34,7 +34,7 @@ export interface EnvelopedYoga {
 
 /** Hooks for graphql-ws `useServer`, from {@link createGraphQLWSAuth}. */
 export interface GraphQLWSAuthHooks {
-  /** Refuses a `connection_init` whose token is refused (close 4403, so the client refreshes and retries); closes the socket with 4403 when the token expires. */
+  /** Refuses a `connection_init` whose token is refused (close 4403, so the client refreshes and retries); closes the socket with 4403 when its token expires (`exp + clockTolerance`) or its subject is revoked. */
   onConnect(ctx: GraphQLWSContextLike): Promise<boolean>;
   /** Runs each operation through Yoga, whose `useLogtoAuth` plugin re-verifies the token: scopes are checked at every subscribe. */
   onSubscribe(ctx: GraphQLWSContextLike, id: string, payload: GraphQLWSSubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]>;
@@ -44,12 +44,14 @@ export interface GraphQLWSAuthHooks {
 
 // graphql-ws's Forbidden: its client treats it as retryable, and retries re-read connectionParams.
 const FORBIDDEN = 4403;
-const MAX_DELAY = 2_147_483_647;
 
 /**
  * Wire graphql-ws to a Yoga server that uses `useLogtoAuth`. Spread the result
  * into `useServer`; the client sends its access token in `connectionParams`
- * (`{ token }`), ideally from a function so a retry after 4403 sends a fresh one.
+ * (`{ token }` or `{ authorization: 'Bearer …' }`, the contract tRPC's
+ * WebSockets share), ideally from a function so a retry after 4403 sends a
+ * fresh one. At logout (the subject revoked) or expiry, each subscription gets
+ * an `UNAUTHENTICATED` error and the socket closes with 4403.
  * A connection without a token is accepted (public operations keep working);
  * a refused token closes it with 4403; an identity-provider outage does not
  * (the token may be fine), each protected operation then reports 503.
@@ -77,16 +79,14 @@ export function createGraphQLWSAuth<TClaims>(kit: AuthKit<TClaims>, { yoga }: { 
         const error = auth.error;
         return error === undefined || error.code === 'missing_token' || error.status === 503;
       }
+      // The socket's only token: when it expires or is revoked the socket has nothing left to serve.
       const { socket } = ctx.extra;
-      const expire = (): void => socket.close(FORBIDDEN, 'token expired');
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const arm = (): void => {
-        const delay = auth.expiresAt.getTime() - kit.options.now();
-        if (delay <= 0) return expire();
-        timer = setTimeout(arm, Math.min(delay, MAX_DELAY));
-      };
-      arm();
-      socket.once('close', () => clearTimeout(timer));
+      const live = createLiveAuthorization(kit, auth);
+      void live.ended.then((error) => {
+        // One turn later, so that each subscription's own final error (from the plugin) is sent before the close.
+        setTimeout(() => socket.close(FORBIDDEN, error.code), 0);
+      });
+      socket.once('close', () => live.close());
       return true;
     },
     async onSubscribe(ctx, _id, payload) {

@@ -4,8 +4,8 @@
  * `createContext` fails every procedure of the request (public ones too) and
  * makes a WebSocket client reconnect in a loop.
  */
-import { AuthError, buildGuestCookieHeader, type AuthContext, type AuthInput, type AuthKit, type NodeRequestLike } from 'logto-authkit';
-import { registerClock } from './subscriptions.js';
+import { buildGuestCookieHeader, createConnectionAuthContext, upgradeRequestInput, type AuthContext, type AuthInput, type AuthKit } from 'logto-authkit';
+import { registerContext } from './subscriptions.js';
 
 /** The context `createTRPCContext` builds: pass its type to `initTRPC.context<…>()`. */
 export interface TRPCAuthContext<TClaims = Record<string, unknown>> {
@@ -39,27 +39,17 @@ function headerOf(req: Record<string, unknown>, name: string): unknown {
   return isObject(headers) ? headers[name] : undefined;
 }
 
-/** The request as the core reads it, or `undefined` when the adapter gave none. */
+const isUpgrade = (req: Record<string, unknown>): boolean => {
+  const upgrade = headerOf(req, 'upgrade');
+  return typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket';
+};
+
+/** The request as the core reads it (a WebSocket's upgrade judged as a state-changing request), or `undefined` when the adapter gave none. */
 function requestInput(opts: TRPCContextInput): AuthInput | undefined {
   const req = opts.req ?? opts.event;
   if (req instanceof Request) return req;
   if (!isObject(req) || !isObject(req.headers)) return undefined;
-  const upgrade = headerOf(req, 'upgrade');
-  if (typeof upgrade === 'string' && upgrade.toLowerCase() === 'websocket') {
-    // RFC 6455 §10.2: browsers let any page open a WebSocket with the user's
-    // cookies and CORS does not apply; the handshake is a GET, so it is judged
-    // as a state-changing request, which makes the core check its Origin.
-    const node = req as unknown as NodeRequestLike;
-    return { headers: node.headers, rawHeaders: node.rawHeaders, url: node.url, socket: node.socket, method: 'POST' };
-  }
-  return req as unknown as AuthInput;
-}
-
-/** A context refused for a malformed `connectionParams`, guest or anonymous as the kit is configured. */
-async function refused<TClaims>(kit: AuthKit<TClaims>, message: string): Promise<AuthContext<TClaims>> {
-  const base = await kit.createAuthContext('');
-  const error = new AuthError('invalid_token', message);
-  return base.status === 'guest' ? { ...base, error } : base.status === 'anonymous' ? { ...base, error } : base;
+  return isUpgrade(req) ? upgradeRequestInput(req) : (req as unknown as AuthInput);
 }
 
 function isSecure(req: unknown): boolean {
@@ -82,9 +72,12 @@ function setCookie(opts: TRPCContextInput, value: string): void {
 /**
  * Build a tRPC `createContext` from a kit. Works with every adapter's options
  * (standalone/node:http, Express, Fastify, fetch, Next.js, AWS Lambda, WebSocket).
- * The token comes from `info.connectionParams.token` when it is given (wsLink's
- * or httpSubscriptionLink's `connectionParams`), else from the request's cookie
- * or `Authorization` header (for a WebSocket, the upgrade request's).
+ * The token comes from `info.connectionParams` when they carry one (wsLink's or
+ * httpSubscriptionLink's `connectionParams`: `{ token }` or
+ * `{ authorization: 'Bearer …' }`, the contract graphql-ws shares), else from
+ * the request's cookie or `Authorization` header (for a WebSocket, the upgrade
+ * request's, with its `Origin` checked). Every call on a WebSocket re-verifies
+ * the connection's token, so a logout reaches an open socket.
  *
  * @example
  * ```ts
@@ -100,13 +93,12 @@ export function createTRPCContext<TClaims = Record<string, unknown>>(
 ): (opts: TRPCContextInput) => Promise<TRPCAuthContext<TClaims>> {
   const guestCookie = options.guestCookie ?? true;
   return async (opts) => {
-    const params = isObject(opts) && isObject(opts.info) ? opts.info.connectionParams : undefined;
-    let auth: AuthContext<TClaims>;
-    if (params !== undefined && params !== null && !isObject(params)) auth = await refused(kit, 'connectionParams must be an object');
-    else if (isObject(params) && params.token !== undefined) {
-      auth = typeof params.token === 'string' ? await kit.createAuthContext(params.token) : await refused(kit, 'connectionParams.token must be a string');
-    } else auth = await kit.createAuthContext((isObject(opts) && requestInput(opts)) || '');
-    registerClock(auth, kit);
+    const connectionParams = isObject(opts) && isObject(opts.info) ? opts.info.connectionParams : undefined;
+    const request = isObject(opts) ? requestInput(opts) : undefined;
+    const verified = await createConnectionAuthContext(kit, { connectionParams, request });
+    // A WebSocket's context serves every call of the socket: those calls re-verify it.
+    const webSocket = isObject(opts) && isObject(opts.req) && isUpgrade(opts.req);
+    const auth: AuthContext<TClaims> = registerContext(verified, kit, webSocket);
     if (guestCookie && auth.status === 'guest' && auth.isNewGuest) {
       setCookie(opts, buildGuestCookieHeader(auth.guestId, { name: kit.options.guestCookieName, secure: isSecure(opts.req) }));
     }

@@ -42,7 +42,8 @@ export function findAuthError(error: unknown): AuthError | undefined {
 /** What {@link authResponseMeta} returns: tRPC's `ResponseMeta` shape. */
 export interface AuthResponseMeta {
   status?: number;
-  headers?: Record<string, string>;
+  /** `Cache-Control: no-store` and, for a 401/403, the RFC 6750 `WWW-Authenticate` challenge. */
+  headers?: Headers;
 }
 
 /** The parts of tRPC's `responseMeta` options that {@link authResponseMeta} reads. */
@@ -64,7 +65,7 @@ export interface AuthResponseMetaOptions {
  * @example
  * ```ts
  * createHTTPServer({ router, createContext, responseMeta: authResponseMeta })
- * // or combined with your own:
+ * // or combined with your own; `headers` is a `Headers` instance:
  * responseMeta: (opts) => ({ ...myMeta(opts), ...authResponseMeta(opts) })
  * ```
  */
@@ -74,8 +75,8 @@ export function authResponseMeta(opts: AuthResponseMetaOptions): AuthResponseMet
   const first = authErrors[0];
   if (!first || authErrors.some((error) => error?.status !== first.status)) return {};
   // RFC 6750 §3: error responses carrying credentials' verdicts must not be cached.
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
+  const headers = new Headers({ 'cache-control': 'no-store' });
   const challenge = authErrors.find((error) => error?.wwwAuthenticate)?.wwwAuthenticate;
-  if (challenge) headers['www-authenticate'] = challenge;
+  if (challenge) headers.set('www-authenticate', challenge);
   return { status: first.status, headers };
 }

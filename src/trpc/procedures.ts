@@ -7,7 +7,7 @@ import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type
 import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
 import { assertResolver, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
-import { expiryError, untilTokenExpires } from './subscriptions.js';
+import { currentAuthError, untilTokenExpires } from './subscriptions.js';
 
 /** What a procedure requires. */
 export interface RequireAuthOptions<TClaims = Record<string, unknown>> {
@@ -61,9 +61,11 @@ const missingContext = (): TRPCError =>
  * A tRPC middleware that lets a call through only when `ctx.auth` meets the
  * requirement, and narrows `ctx.auth` for what follows. Failures throw
  * `TRPCError` (`UNAUTHORIZED`, `FORBIDDEN`, or `SERVICE_UNAVAILABLE` for
- * `jwks_unavailable`) with the `AuthError` as `cause`. A token that expired
- * since the context was built (a WebSocket connection) is refused, and a
- * subscription's async iterable ends with `UNAUTHORIZED` at the token's `exp`.
+ * `jwks_unavailable`) with the `AuthError` as `cause`. On a WebSocket every
+ * call re-verifies the token of the connection (a cache hit), so a token
+ * expired or revoked since the socket opened is refused; a subscription's
+ * async iterable ends with `UNAUTHORIZED` at `exp + clockTolerance` or when
+ * its subject is revoked.
  *
  * The requirement is decided by the core's `evaluateRequirement`: the caller,
  * then the organization, then the scopes, then the policy. The policy's result
@@ -93,7 +95,8 @@ export function requireAuth<TClaims = Record<string, unknown>, const TOptions ex
     // Before the middleware's `.input()` there is no parsed input yet: read the raw one, once.
     let input: unknown;
     const readInput = async (): Promise<unknown> => (input ??= opts.input !== undefined ? opts.input : await opts.getRawInput());
-    let error = expiryError(ctxAuth);
+    // A WebSocket's context was built at connect: each call re-verifies its token (a cache hit).
+    let error = await currentAuthError(ctxAuth);
     error ??= await evaluateRequirement(ctxAuth, requirement, {
       resolveOrganization: async (resolve) => (resolve as OrganizationResolver<unknown>)({ input: await readInput(), ctx: opts.ctx }),
       context: opts.ctx,

@@ -1,39 +1,37 @@
 /**
- * Token lifetime for contexts that outlive one request: a WebSocket connection
- * builds its context once, and a subscription may stream for hours. A JWT
- * access token cannot be revoked before `exp` (LOGTO-FACTS), so `exp` is the
- * one moment that ends such a stream.
+ * Contexts that outlive one request: a WebSocket connection builds its context
+ * once, and a subscription may stream for hours. Both stay authorized only as
+ * long as the core's live authorization holds: until `exp + clockTolerance`,
+ * or until the subject is revoked (back-channel logout), whichever is first.
  */
-import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
+import { createLiveAuthorization, isAuthError, liveExpiryError, untilAuthorizationEnds, type AuthContext, type AuthError, type AuthKit, type LiveAuthorizationSource } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
 
-/** The clock a context was verified with. */
-interface Clock {
-  now: () => number;
-  /** ms past `exp` the kit still accepts (its `clockTolerance`). */
-  toleranceMs: number;
+/** Where a context came from: its kit, and whether it serves every call of a WebSocket. */
+interface Origin {
+  kit: LiveAuthorizationSource & Pick<AuthKit<unknown>, 'verifyToken'>;
+  connection: boolean;
 }
 
 // Verified contexts are frozen and shared through the kit's token cache, so
 // they are keyed here rather than tagged; one context belongs to one kit.
-const clocks = new WeakMap<object, Clock>();
-// Contexts made outside createTRPCContext: Date.now and the kit's default tolerance.
-const DEFAULT_CLOCK: Clock = { now: Date.now, toleranceMs: 5_000 };
-// setTimeout fires at once for delays above 2^31 - 1 ms; longer waits re-arm.
-const MAX_TIMER_MS = 2_147_483_647;
+const origins = new WeakMap<object, Origin>();
+// Contexts made outside createTRPCContext: Date.now, the kit's default tolerance, no revocations heard.
+const DEFAULT_SOURCE: LiveAuthorizationSource = { options: { now: Date.now, clockTolerance: 5 }, onRevoked: () => () => undefined };
 
-/** Remember which kit's clock judges `auth`'s expiry (called by `createTRPCContext`). */
-export function registerClock(auth: AuthContext<unknown>, kit: AuthKit<unknown>): void {
-  if (auth.status === 'authenticated') clocks.set(auth, { now: kit.options.now, toleranceMs: kit.options.clockTolerance * 1000 });
+/**
+ * Remember `auth`'s kit (called by `createTRPCContext`). A WebSocket's context
+ * gets an identity of its own, so that only its calls are re-verified, never
+ * those of HTTP requests that share the cached context of the same token.
+ */
+export function registerContext<TClaims>(auth: AuthContext<TClaims>, kit: AuthKit<TClaims>, connection: boolean): AuthContext<TClaims> {
+  if (auth.status !== 'authenticated') return auth;
+  const own = connection ? Object.freeze({ ...auth }) : auth;
+  origins.set(own, { kit: kit as unknown as Origin['kit'], connection });
+  return own;
 }
 
-function deadlineOf(auth: AuthContext<unknown>): { at: number; now: () => number } | undefined {
-  if (auth.status !== 'authenticated') return undefined;
-  const clock = clocks.get(auth) ?? DEFAULT_CLOCK;
-  return { at: auth.expiresAt.getTime() + clock.toleranceMs, now: clock.now };
-}
-
-const expired = (during: string): AuthError => new AuthError('token_expired', `token has expired ${during}`);
+const sourceOf = (auth: AuthContext<unknown>): LiveAuthorizationSource => origins.get(auth)?.kit ?? DEFAULT_SOURCE;
 
 /**
  * `token_expired` when `auth` is an authenticated context whose token has
@@ -45,8 +43,27 @@ const expired = (during: string): AuthError => new AuthError('token_expired', `t
  * ```
  */
 export function expiryError(auth: AuthContext<unknown>): AuthError | undefined {
-  const deadline = deadlineOf(auth);
-  return deadline && deadline.now() >= deadline.at ? expired('since the connection was opened') : undefined;
+  return liveExpiryError(sourceOf(auth), auth);
+}
+
+/**
+ * Why `auth` no longer authorizes a call, or `undefined`: expired, or, for the
+ * context of a WebSocket, refused when its token is verified again (revoked
+ * since the socket opened, or an outage of the revocation store). The token is
+ * cached, so this costs a map lookup and the store's `getRevokedAt`.
+ */
+export async function currentAuthError(auth: AuthContext<unknown>): Promise<AuthError | undefined> {
+  const expired = expiryError(auth);
+  if (expired || auth.status !== 'authenticated') return expired;
+  const origin = origins.get(auth);
+  if (!origin?.connection) return undefined;
+  try {
+    await origin.kit.verifyToken(auth.token);
+    return undefined;
+  } catch (error) {
+    if (isAuthError(error)) return error;
+    throw error;
+  }
 }
 
 /** Options of {@link untilTokenExpires}. */
@@ -56,11 +73,13 @@ export interface UntilTokenExpiresOptions {
 }
 
 /**
- * Wrap a subscription's async iterable so that it throws `UNAUTHORIZED`
- * (`token_expired`) when the caller's token expires: one timer, not a check per
- * event. Subscriptions under `requireAuth`/`protectedProcedure` are wrapped
- * already; use this in a middleware of your own. Guests and anonymous callers
- * have no expiry: the iterable passes through.
+ * Wrap a subscription's async iterable so that it throws `UNAUTHORIZED` when
+ * the caller's authorization ends: `token_expired` at `exp + clockTolerance`,
+ * `token_revoked` as soon as the kit hears that the subject signed out (one
+ * timer and one revocation listener, not a check per event). Subscriptions
+ * under `requireAuth`/`protectedProcedure` are wrapped already; use this in a
+ * middleware of your own. Guests and anonymous callers have nothing to end:
+ * the iterable passes through.
  *
  * @example
  * ```ts
@@ -70,37 +89,6 @@ export interface UntilTokenExpiresOptions {
  * ```
  */
 export async function* untilTokenExpires<T>(auth: AuthContext<unknown>, source: AsyncIterable<T>, options: UntilTokenExpiresOptions = {}): AsyncGenerator<T, void, undefined> {
-  const deadline = deadlineOf(auth);
-  const iterator = source[Symbol.asyncIterator]();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let onAbort: (() => void) | undefined;
-  const ended = new Promise<'expired' | 'aborted'>((resolve) => {
-    if (deadline) {
-      const arm = (): void => {
-        const delay = deadline.at - deadline.now();
-        if (delay <= 0) resolve('expired');
-        else timer = setTimeout(arm, Math.min(delay, MAX_TIMER_MS));
-      };
-      arm();
-    }
-    if (options.signal) {
-      onAbort = () => resolve('aborted');
-      if (options.signal.aborted) onAbort();
-      else options.signal.addEventListener('abort', onAbort, { once: true });
-    }
-  });
-  try {
-    while (true) {
-      const step = await Promise.race([iterator.next(), ended]);
-      if (step === 'expired') throw toTRPCError(expired('during the subscription'));
-      if (step === 'aborted' || step.done) return;
-      yield step.value;
-    }
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener('abort', onAbort);
-    // Not awaited: a source blocked waiting for its next event would hold the
-    // error back until then; tRPC aborts its signal, which unblocks it.
-    void Promise.resolve(iterator.return?.()).catch(() => undefined);
-  }
+  const reason = yield* untilAuthorizationEnds(source, createLiveAuthorization(sourceOf(auth), auth), options);
+  if (reason) throw toTRPCError(reason);
 }

@@ -157,10 +157,11 @@ describe('subscriptions over SSE', () => {
     expect(events.at(-1)?.event).toBe('complete');
   });
 
-  it('streams to a valid token and ends at its exp with token_expired', async () => {
+  it('streams to a valid token and ends at its exp + clockTolerance with token_expired', async () => {
     const started = Date.now();
-    const token = await issuer.mintToken({}, { expiresIn: 2 });
-    const exp = (Math.floor(started / 1000) + 2) * 1000;
+    // 3 s past `exp`, inside the kit's default 5 s clockTolerance: 2 s of stream left.
+    const token = await issuer.mintToken({}, { now: started - 63_000, expiresIn: 60 });
+    const exp = (JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString()) as { exp: number }).exp * 1000 + 5_000;
     const { events } = await sse(server.url, 'subscription { ticks }', token);
     const elapsed = Date.now() - started;
     expect(events.filter((e) => e.event === 'next' && e.data?.data).length).toBeGreaterThan(3);

@@ -55,6 +55,12 @@ describe('createTRPCContext', () => {
     expect((await createContext({ req, info: { connectionParams: { lang: 'en' } } })).auth.userId).toBe('cookie-user');
   });
 
+  it('reads connectionParams.authorization as graphql-ws does (one contract for both)', async () => {
+    const fromParams = await issuer.mintToken({ sub: 'bearer-params-user' });
+    const { auth } = await createTRPCContext(kit)({ req: { headers: {} }, info: { connectionParams: { authorization: `Bearer ${fromParams}` } } });
+    expect(auth.userId).toBe('bearer-params-user');
+  });
+
   it.each([
     ['a non-object connectionParams', 42, 'connectionParams must be an object'],
     ['a string connectionParams', 'token', 'connectionParams must be an object'],
