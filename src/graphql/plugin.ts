@@ -1,8 +1,9 @@
 import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
-import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
+import { usesIntrospection, withoutSuggestion } from './introspection.js';
 import { adjustHTTPStatus } from './result-status.js';
+import { assertTransformed } from './schema-mark.js';
 import { endAtExpiry } from './subscription-expiry.js';
 import { createWSAuthContext, isWebSocketContext } from './ws-credentials.js';
 
@@ -22,24 +23,6 @@ export interface LogtoAuthContext<TClaims = Record<string, unknown>> {
 // Type-only use of graphql-yoga: the directive alone must work without Yoga installed.
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-
-// Root fields, through fragments (`{ ...F } fragment F on Query { __schema { … } }` must not slip by).
-function usesIntrospection(document: DocumentNode): boolean {
-  const fragments = new Map<string, SelectionSetNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
-  const seen = new Set<string>();
-  const inSet = (set: SelectionSetNode): boolean =>
-    set.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
-      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || seen.has(name)) return false;
-      seen.add(name);
-      return inSet(fragment);
-    });
-  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && inSet(definition.selectionSet));
-}
 
 /**
  * The Yoga plugin: puts `auth` (an `AuthContext`, never a rejection) on the
@@ -63,6 +46,18 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
   const denyEntry = options.onDeny ? denyListenerEntry(options.onDeny) : {};
 
   return {
+    // At createYoga for a fixed schema; per request for a schema factory (cached per schema).
+    onSchemaChange({ schema }) {
+      assertTransformed(schema);
+    },
+    // Yoga validates before it builds the context, so the caller is not known yet: with introspection
+    // restricted, nobody gets suggestions, which would otherwise spell out field names to anyone.
+    onValidate() {
+      if (introspection === 'public') return;
+      return ({ result, setResult }) => {
+        if (result.length > 0) setResult(result.map(withoutSuggestion));
+      };
+    },
     async onContextBuilding({ context, extendContext }) {
       const initial: Record<string, unknown> = context;
       const auth = isWebSocketContext(initial)

@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { createAuthKit, type AuthKit } from 'logto-authkit';
+import { authDirectiveTransformer, authDirectiveTypeDefs } from 'logto-authkit/graphql';
+import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
+import { serveSchema, transports, type SchemaServer } from './transports.js';
+
+// Relay-style `viewer: Query` and a mutation payload exposing `query: Query`: the root type is reachable below the root.
+const typeDefs = /* GraphQL */ `
+  type Query {
+    health: String
+    viewer: Query
+    secretReport: String @auth(scope: "reports:read")
+  }
+  type Mutation {
+    ping: Payload
+  }
+  type Payload {
+    query: Query
+  }
+`;
+const resolvers = { Query: { health: () => 'ok', viewer: () => ({}), secretReport: () => 'r' }, Mutation: { ping: () => ({ query: {} }) } };
+const schema = () => authDirectiveTransformer(makeExecutableSchema({ typeDefs: [authDirectiveTypeDefs, typeDefs], resolvers }));
+
+let issuer: TestIssuer;
+let kit: AuthKit;
+let gated: SchemaServer;
+let open: SchemaServer;
+
+beforeAll(async () => {
+  issuer = await createTestIssuer();
+  kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience });
+  gated = await serveSchema(kit, schema(), { introspection: 'authenticated' });
+  open = await serveSchema(kit, schema());
+});
+afterAll(async () => {
+  await gated.close();
+  await open.close();
+  kit.close();
+  await issuer.close();
+});
+
+const disguised = [
+  ['under a field returning the root type', '{ viewer { __schema { types { name } } } }'],
+  ['two levels down', '{ viewer { viewer { __type(name: "Query") { fields { name } } } } }'],
+  ['in a nested fragment', '{ ...A } fragment A on Query { viewer { ...B } } fragment B on Query { __schema { queryType { name } } }'],
+  ['in an inline fragment', '{ viewer { ... on Query { __type(name: "Mutation") { name } } } }'],
+  ['in a mutation payload', 'mutation { ping { query { __schema { mutationType { name } } } } }'],
+] as const;
+
+describe.each(transports)("introspection: 'authenticated' (%s)", (transport) => {
+  it.each(disguised)('refuses an anonymous caller __schema/__type %s', async (_name, query) => {
+    const result = await gated.run(transport, query);
+    expect(result.data ?? null).toBeNull();
+    expect(result.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    expect(JSON.stringify(result)).not.toMatch(/secretReport|"Mutation"|"Query"/);
+  });
+
+  it('answers the same queries for a signed-in caller', async () => {
+    const token = await issuer.mintToken();
+    for (const [, query] of disguised) {
+      const result = await gated.run(transport, query, token);
+      expect(result.errors).toBeUndefined();
+      expect(result.data).toBeTruthy();
+    }
+  });
+
+  it('strips "Did you mean" suggestions from validation errors for a caller who may not introspect', async () => {
+    const result = await gated.run(transport, '{ secretRepor }');
+    expect(result.errors?.map((e) => e.message)).toEqual(['Cannot query field "secretRepor" on type "Query".']);
+  });
+});
+
+describe.each(transports)("introspection: 'public' (%s)", (transport) => {
+  it('keeps suggestions: anyone may read the schema anyway', async () => {
+    const result = await open.run(transport, '{ secretRepor }');
+    expect(result.errors?.[0]?.message).toBe('Cannot query field "secretRepor" on type "Query". Did you mean "secretReport"?');
+  });
+});
