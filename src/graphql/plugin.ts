@@ -1,4 +1,5 @@
 import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
 import { usesIntrospection, withoutSuggestion } from './introspection.js';
@@ -44,6 +45,11 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
   }
   if (options.onDeny !== undefined && typeof options.onDeny !== 'function') throw new TypeError('logto-authkit: useLogtoAuth option "onDeny" must be a function');
   const denyEntry = options.onDeny ? denyListenerEntry(options.onDeny) : {};
+  const introspectionRefusal = (document: DocumentNode, auth: AuthContext<TClaims>): ExecutionResult | undefined => {
+    if (introspection === 'public' || auth.status === 'authenticated' || !usesIntrospection(document)) return undefined;
+    const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
+    return { errors: [toGraphQLError(error, auth)] };
+  };
 
   return {
     // At createYoga for a fixed schema; per request for a schema factory (cached per schema).
@@ -66,13 +72,13 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       extendContext({ auth, ...denyEntry });
     },
     onExecute({ args, setResultAndStopExecution }) {
-      if (introspection === 'public' || !usesIntrospection(args.document)) return;
-      const auth = args.contextValue.auth;
-      if (auth.status === 'authenticated') return;
-      const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
-      setResultAndStopExecution({ errors: [toGraphQLError(error, auth)] });
+      const refusal = introspectionRefusal(args.document, args.contextValue.auth);
+      if (refusal) setResultAndStopExecution(refusal);
     },
-    onSubscribe({ args }) {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      // A subscription payload can expose `query: Query`, so the gate runs here as in onExecute.
+      const refusal = introspectionRefusal(args.document, args.contextValue.auth);
+      if (refusal) return setResultAndStopExecution(refusal);
       const auth = args.contextValue.auth;
       if (auth.status !== 'authenticated') return;
       return {

@@ -15,11 +15,22 @@ const typeDefs = /* GraphQL */ `
   type Mutation {
     ping: Payload
   }
+  type Subscription {
+    changes: Payload
+  }
   type Payload {
     query: Query
   }
 `;
-const resolvers = { Query: { health: () => 'ok', viewer: () => ({}), secretReport: () => 'r' }, Mutation: { ping: () => ({ query: {} }) } };
+const resolvers = { Query: { health: () => 'ok', viewer: () => ({}), secretReport: () => 'r' }, Mutation: { ping: () => ({ query: {} }) },
+  Subscription: {
+    changes: {
+      async *subscribe() {
+        yield { changes: { query: {} } };
+      },
+    },
+  },
+};
 const schema = () => authDirectiveTransformer(makeExecutableSchema({ typeDefs: [authDirectiveTypeDefs, typeDefs], resolvers }));
 
 let issuer: TestIssuer;
@@ -47,6 +58,7 @@ const disguised = [
   ['in an inline fragment', '{ viewer { ... on Query { __type(name: "Mutation") { name } } } }'],
   ['in a mutation payload', 'mutation { ping { query { __schema { mutationType { name } } } } }'],
 ] as const;
+const inSubscription = 'subscription { changes { query { __schema { subscriptionType { name } } } } }';
 
 describe.each(transports)("introspection: 'authenticated' (%s)", (transport) => {
   it.each(disguised)('refuses an anonymous caller __schema/__type %s', async (_name, query) => {
@@ -68,6 +80,17 @@ describe.each(transports)("introspection: 'authenticated' (%s)", (transport) => 
   it('strips "Did you mean" suggestions from validation errors for a caller who may not introspect', async () => {
     const result = await gated.run(transport, '{ secretRepor }');
     expect(result.errors?.map((e) => e.message)).toEqual(['Cannot query field "secretRepor" on type "Query".']);
+  });
+});
+
+// Subscriptions travel over SSE and graphql-ws only.
+describe.each(['sse', 'ws'] as const)("introspection: 'authenticated', subscriptions (%s)", (transport) => {
+  it('refuses an anonymous caller __schema in a subscription event, and streams it to a signed-in one', async () => {
+    const refused = await gated.run(transport, inSubscription);
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors?.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    const admitted = await gated.run(transport, inSubscription, await issuer.mintToken());
+    expect(admitted).toEqual({ data: { changes: { query: { __schema: { subscriptionType: { name: 'Subscription' } } } } } });
   });
 });
 
