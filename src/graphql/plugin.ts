@@ -10,7 +10,13 @@ import { createWSAuthContext, isWebSocketContext } from './ws-credentials.js';
 
 /** Options of {@link useLogtoAuth}. */
 export interface LogtoAuthPluginOptions {
-  /** Who may run `__schema` / `__type` queries. `'authenticated'` refuses them to guests and anonymous callers with a 401. @default 'public' */
+  /**
+   * Who may run `__schema` / `__type`. `'authenticated'` refuses guests and anonymous callers with a 401
+   * wherever the document asks (under a field returning the root type, in fragments, in mutation and
+   * subscription payloads), and drops graphql-js's "Did you mean …" suggestions from every caller's
+   * validation errors: Yoga validates before it knows the caller, and suggestions name fields.
+   * @default 'public'
+   */
   introspection?: 'public' | 'authenticated';
   /** Called once per refused field (for audit logs). A throwing listener is ignored. */
   onDeny?: (event: DenyEvent) => void;
@@ -32,6 +38,10 @@ const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
  * refusals their HTTP meaning (every root field refused → 401/403/503 with
  * `WWW-Authenticate`; partly refused → 200 with errors) and ends subscription
  * streams when their token expires.
+ *
+ * A schema that uses `@auth` but did not go through `authDirectiveTransformer`
+ * would serve every marked field to anyone; the plugin throws when Yoga loads
+ * such a schema (at `createYoga` for a fixed schema, per request for a factory).
  *
  * @example
  * ```ts
