@@ -20,7 +20,9 @@ interface Directable {
 function carriesAuth(node: Directable): boolean {
   const nodes = [node.astNode, ...(node.extensionASTNodes ?? [])];
   if (nodes.some((ast) => ast?.directives?.some((directive) => directive.name.value === 'auth'))) return true;
-  const directives = (node.extensions as { directives?: Record<string, unknown> } | undefined)?.directives;
+  // graphql-tools reads both shapes: `{ auth: {…} }` and `[{ name: 'auth', args }]`.
+  const directives = (node.extensions as { directives?: unknown } | undefined)?.directives;
+  if (Array.isArray(directives)) return directives.some((directive) => (directive as { name?: unknown } | null)?.name === 'auth');
   return typeof directives === 'object' && directives !== null && 'auth' in directives;
 }
 

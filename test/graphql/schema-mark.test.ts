@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import { createSchema, createYoga } from 'graphql-yoga';
@@ -47,6 +48,14 @@ describe('useLogtoAuth refuses a schema whose @auth nobody enforces', () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+
+  it.each([
+    ['an object of arguments', { auth: { scope: 'read:secret' } }],
+    ['a list of directives', [{ name: 'auth', args: { scope: 'read:secret' } }]],
+  ])('fails at createYoga for a code-first schema whose extensions carry @auth as %s', (_shape, directives) => {
+    const query = new GraphQLObjectType({ name: 'Query', fields: { secret: { type: GraphQLString, extensions: { directives } } } });
+    expect(() => serve(new GraphQLSchema({ query }))).toThrow(/authDirectiveTransformer/);
   });
 
   it('serves a schema without @auth, untransformed', () => {
