@@ -82,8 +82,16 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       extendContext({ auth, ...denyEntry });
     },
     onExecute({ args, setResultAndStopExecution }) {
-      const refusal = introspectionRefusal(args.document, args.contextValue.auth);
-      if (refusal) setResultAndStopExecution(refusal);
+      const auth = args.contextValue.auth;
+      const refusal = introspectionRefusal(args.document, auth);
+      if (refusal) return setResultAndStopExecution(refusal);
+      if (introspection === 'public' || auth.status === 'authenticated') return;
+      // Variable coercion runs inside execute and suggests enum values ("Did you mean the enum value …").
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result) && result.errors) setResult({ ...result, errors: result.errors.map(withoutSuggestion) });
+        },
+      };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       // A subscription payload can expose `query: Query`, so the gate runs here as in onExecute.

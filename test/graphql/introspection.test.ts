@@ -11,6 +11,10 @@ const typeDefs = /* GraphQL */ `
     health: String
     viewer: Query
     secretReport: String @auth(scope: "reports:read")
+    paint(colour: Colour): String
+  }
+  enum Colour {
+    ULTRAMARINE
   }
   type Mutation {
     ping: Payload
@@ -22,7 +26,8 @@ const typeDefs = /* GraphQL */ `
     query: Query
   }
 `;
-const resolvers = { Query: { health: () => 'ok', viewer: () => ({}), secretReport: () => 'r' }, Mutation: { ping: () => ({ query: {} }) },
+const resolvers = {
+  Query: { health: () => 'ok', viewer: () => ({}), secretReport: () => 'r', paint: () => 'painted' }, Mutation: { ping: () => ({ query: {} }) },
   Subscription: {
     changes: {
       async *subscribe() {
@@ -80,6 +85,13 @@ describe.each(transports)("introspection: 'authenticated' (%s)", (transport) => 
   it('strips "Did you mean" suggestions from validation errors for a caller who may not introspect', async () => {
     const result = await gated.run(transport, '{ secretRepor }');
     expect(result.errors?.map((e) => e.message)).toEqual(['Cannot query field "secretRepor" on type "Query".']);
+  });
+
+  it('strips them from variable coercion errors too, which graphql-js reports at execution', async () => {
+    const result = await gated.run(transport, 'query Paint($c: Colour) { paint(colour: $c) }', undefined, { c: 'ULTRAMARIN' });
+    expect(result.errors?.map((e) => e.message)).toEqual(['Variable "$c" got invalid value "ULTRAMARIN"; Value "ULTRAMARIN" does not exist in "Colour" enum.']);
+    const signedIn = await gated.run(transport, 'query Paint($c: Colour) { paint(colour: $c) }', await issuer.mintToken(), { c: 'ULTRAMARIN' });
+    expect(signedIn.errors?.[0]?.message).toContain('Did you mean the enum value "ULTRAMARINE"?');
   });
 });
 
