@@ -13,8 +13,9 @@ export interface LogtoAuthPluginOptions {
   /**
    * Who may run `__schema` / `__type`. `'authenticated'` refuses guests and anonymous callers with a 401
    * wherever the document asks (under a field returning the root type, in fragments, in mutation and
-   * subscription payloads), and drops graphql-js's "Did you mean …" suggestions from every caller's
-   * validation errors: Yoga validates before it knows the caller, and suggestions name fields.
+   * subscription payloads), and drops graphql-js's "Did you mean …" suggestions, which name fields,
+   * types and enum values: from every caller's validation errors (Yoga validates before it knows the
+   * caller) and from the execution errors (variable values) of callers who are not signed in.
    * @default 'public'
    */
   introspection?: 'public' | 'authenticated';
