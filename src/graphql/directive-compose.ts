@@ -25,10 +25,11 @@ const fail = (message: string): never => {
   throw new TypeError(`logto-authkit: ${message}`);
 };
 
-// Under AND, `allowGuest: true` next to a rule that needs a signed-in caller would be dead text that reads
-// as a grant; refusing it keeps the SDL honest about who gets in.
-function assertNoRelaxing(rules: readonly AuthRule[], field: string): void {
-  const lenient = rules.find((rule) => rule.allowGuest);
+// Under AND, a field's `allowGuest: true` next to a rule that needs a signed-in caller would be dead text that
+// reads as a grant; refusing it keeps the SDL honest about who gets in. A type-level `allowGuest: true` is a
+// default for the type's fields, and a stricter rule narrowing it fails closed, so that one composes.
+function assertNoRelaxing(rules: readonly AuthRule[], typeLevel: ReadonlySet<AuthRule>, field: string): void {
+  const lenient = rules.find((rule) => rule.allowGuest && !typeLevel.has(rule));
   const strict = rules.find((rule) => !rule.allowGuest);
   if (lenient && strict) {
     fail(`@auth(allowGuest: true) on ${lenient.where} cannot relax @auth on ${strict.where}: every @auth that applies to ${field} must admit the caller; drop allowGuest or move the field`);
@@ -48,6 +49,7 @@ export function createRuleComposer(schema: GraphQLSchema, policies: ReadonlyMap<
     const rule = readAuthRule(schema, type, `type ${type.name}`, policies);
     if (rule) ownTypeRules.set(type.name, rule);
   }
+  const typeLevel = new Set(ownTypeRules.values());
   // Interface field rules are read once, not once per implementation.
   const interfaceFieldRules = new Map<string, AuthRule | undefined>();
   const interfaceFieldRule = (iface: GraphQLInterfaceType, fieldName: string): AuthRule | undefined => {
@@ -78,7 +80,7 @@ export function createRuleComposer(schema: GraphQLSchema, policies: ReadonlyMap<
       const byPlace = new Map<string, AuthRule>();
       for (const rule of candidates) if (rule && !byPlace.has(rule.where)) byPlace.set(rule.where, rule);
       const rules = [...byPlace.values()];
-      assertNoRelaxing(rules, `${type.name}.${fieldName}`);
+      assertNoRelaxing(rules, typeLevel, `${type.name}.${fieldName}`);
       return rules;
     },
   };

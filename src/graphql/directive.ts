@@ -35,9 +35,11 @@ export interface AuthDirectiveOptions {
  * `@auth` on the same field, and the rules of the type it returns; a field
  * returning a union or an interface needs the type rules of every possible
  * member, since which one resolves is known only after its resolver ran.
- * Nothing relaxes silently: `allowGuest: true` composed with a rule that needs
- * a signed-in caller is a `TypeError` naming both places; to serve a field
- * more widely than its type, move it to a type whose rules allow that.
+ * Nothing relaxes silently: a field's `allowGuest: true` (its own, or an
+ * interface's for it) composed with a rule that needs a signed-in caller is a
+ * `TypeError` naming both places; to serve a field more widely than its type,
+ * move it to a type whose rules allow that. A type-level `allowGuest: true` is
+ * a default that stricter rules narrow (guests then need those rules too).
  *
  * A refused field resolves to `null` with an error at its path; a refused
  * NON-NULL field makes its parent `null` too, as GraphQL's null propagation requires.

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execute, parse } from 'graphql';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createAuthKit, type AuthKit } from 'logto-authkit';
 import { authDirectiveTransformer, authDirectiveTypeDefs } from 'logto-authkit/graphql';
@@ -128,5 +129,19 @@ describe('a rule that would relax another is refused at schema build', () => {
 
   it('rules that agree build (a guest-friendly field under a guest-friendly type)', () => {
     expect(build('type Query @auth(allowGuest: true) { a: String @auth(allowGuest: true) }')).not.toThrow();
+  });
+
+  it("a type's allowGuest: true is a default that a stricter rule narrows: a guest gets Query.health, not Query.me", async () => {
+    const guestKit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience, allowGuest: true });
+    try {
+      const schema = build('type Query @auth(allowGuest: true) { health: String me: User } type User @auth { id: ID }')();
+      const auth = await guestKit.createAuthContext(new Request('http://127.0.0.1/graphql'));
+      expect(auth.status).toBe('guest');
+      const result = await execute({ schema, document: parse('{ health me { id } }'), rootValue: { health: 'ok', me: { id: 'u' } }, contextValue: { auth } });
+      expect(result.data).toEqual({ health: 'ok', me: null });
+      expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual([[['me'], 'UNAUTHENTICATED']]);
+    } finally {
+      guestKit.close();
+    }
   });
 });
