@@ -1,17 +1,10 @@
-import {
-  defaultFieldResolver,
-  getNamedType,
-  isInterfaceType,
-  isObjectType,
-  type GraphQLFieldConfig,
-  type GraphQLInterfaceType,
-  type GraphQLObjectType,
-  type GraphQLSchema,
-} from 'graphql';
+import { defaultFieldResolver, isInterfaceType, isObjectType, type GraphQLSchema } from 'graphql';
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Policy } from 'logto-authkit';
-import { assertAuthDirective, indexPolicies, readAuthRule, type AuthRule } from './directive-rules.js';
+import { createRuleComposer } from './directive-compose.js';
+import { assertAuthDirective, indexPolicies } from './directive-rules.js';
 import { guardResolver } from './guard.js';
+import { markTransformed } from './schema-mark.js';
 
 /**
  * SDL of the `@auth` directive; add it to your `typeDefs`.
@@ -30,22 +23,32 @@ export interface AuthDirectiveOptions {
   policies?: readonly Policy<never, never>[];
 }
 
-type Composite = GraphQLObjectType | GraphQLInterfaceType;
-
 /**
  * Enforce `@auth` on a schema: wraps the resolvers of marked fields, of every
  * field of a marked type, and of every field that *returns* a marked type
- * (so `{ me { __typename } }` never runs `me` for a refused caller). A field's
- * own `@auth` replaces its type's; an interface's `@auth` covers the fields
- * its implementations share with it. Subscription fields are checked at
- * `subscribe` and on each event.
+ * (so `{ me { __typename } }` never runs `me` for a refused caller).
+ * Subscription fields are checked at `subscribe` and on each event.
+ *
+ * Rules compose by AND, never by replacement: a field needs its own `@auth`,
+ * its type's, the type rule of each interface its type implements (which so
+ * also guards fields only the implementation declares), each such interface's
+ * `@auth` on the same field, and the rules of the type it returns; a field
+ * returning a union or an interface needs the type rules of every possible
+ * member, since which one resolves is known only after its resolver ran.
+ * Nothing relaxes silently: a field's `allowGuest: true` (its own, or an
+ * interface's for it) composed with a rule that needs a signed-in caller is a
+ * `TypeError` naming both places; to serve a field more widely than its type,
+ * move it to a type whose rules allow that. A type-level `allowGuest: true` is
+ * a default that stricter rules narrow (guests then need those rules too).
  *
  * A refused field resolves to `null` with an error at its path; a refused
  * NON-NULL field makes its parent `null` too, as GraphQL's null propagation requires.
  *
  * Everything that cannot be enforced fails here, at start-up: a missing or
  * mistyped `@auth` declaration, an argument of the wrong type, `scopes: []`,
- * an unknown policy, an `organizationArg` the field does not have.
+ * an unknown policy, an `organizationArg` the field does not have, a rule
+ * that would relax another. The result is marked, so `useLogtoAuth` can refuse
+ * a schema that uses `@auth` without this transformer.
  *
  * @example
  * ```ts
@@ -57,37 +60,13 @@ export function authDirectiveTransformer(schema: GraphQLSchema, options: AuthDir
   assertAuthDirective(schema);
   // Policy<never, never> accepts any definePolicy() result; the guard passes the real context and args.
   const policies = indexPolicies((options.policies ?? []) as readonly Policy[]);
-  const typeRules = new Map<string, AuthRule>();
-  for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) && !isInterfaceType(type)) continue;
-    const rule = readAuthRule(schema, type, `type ${type.name}`, policies);
-    if (rule) typeRules.set(type.name, rule);
-  }
+  const composer = createRuleComposer(schema, policies);
 
-  // Field's own @auth, else its type's, else what the interfaces declaring it say.
-  const placementRules = (type: Composite, fieldName: string, config: GraphQLFieldConfig<unknown, unknown>): AuthRule[] => {
-    const own = readAuthRule(schema, config, `${type.name}.${fieldName}`, policies);
-    if (own) return [own];
-    const typeRule = typeRules.get(type.name);
-    if (typeRule) return [typeRule];
-    const inherited: AuthRule[] = [];
-    for (const iface of type.getInterfaces()) {
-      const field = iface.getFields()[fieldName];
-      if (!field) continue;
-      const rule = readAuthRule(schema, field, `${iface.name}.${fieldName}`, policies) ?? typeRules.get(iface.name);
-      if (rule) inherited.push(rule);
-    }
-    return inherited;
-  };
-
-  return mapSchema(schema, {
+  const transformed = mapSchema(schema, {
     [MapperKind.COMPOSITE_FIELD]: (config, fieldName, typeName) => {
       const type = schema.getType(typeName);
       if (!isObjectType(type) && !isInterfaceType(type)) return config;
-      const rules = placementRules(type, fieldName, config);
-      // Apollo's rule: a field that returns a protected type is protected by it.
-      const returned = typeRules.get(getNamedType(config.type).name);
-      if (returned && !rules.includes(returned)) rules.push(returned);
+      const rules = composer.rulesFor(type, fieldName, config);
       if (rules.length === 0) return config;
       for (const rule of rules) {
         if (rule.organizationArg !== undefined && !(config.args && rule.organizationArg in config.args)) {
@@ -101,4 +80,5 @@ export function authDirectiveTransformer(schema: GraphQLSchema, options: AuthDir
       };
     },
   });
+  return markTransformed(transformed);
 }

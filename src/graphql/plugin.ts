@@ -1,14 +1,23 @@
 import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
-import { Kind, type DocumentNode, type SelectionSetNode } from 'graphql';
+import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
+import { usesIntrospection, withoutSuggestion } from './introspection.js';
 import { adjustHTTPStatus } from './result-status.js';
+import { assertTransformed } from './schema-mark.js';
 import { endWithAuthorization } from './subscription-expiry.js';
 import { createWSAuthContext, isWebSocketContext } from './ws-credentials.js';
 
 /** Options of {@link useLogtoAuth}. */
 export interface LogtoAuthPluginOptions {
-  /** Who may run `__schema` / `__type` queries. `'authenticated'` refuses them to guests and anonymous callers with a 401. @default 'public' */
+  /**
+   * Who may run `__schema` / `__type`. `'authenticated'` refuses guests and anonymous callers with a 401
+   * wherever the document asks (under a field returning the root type, in fragments, in mutation and
+   * subscription payloads), and drops graphql-js's "Did you mean …" suggestions, which name fields,
+   * types and enum values: from every caller's validation errors (Yoga validates before it knows the
+   * caller) and from the execution errors (variable values) of callers who are not signed in.
+   * @default 'public'
+   */
   introspection?: 'public' | 'authenticated';
   /** Called once per refused field (for audit logs). A throwing listener is ignored. */
   onDeny?: (event: DenyEvent) => void;
@@ -23,24 +32,6 @@ export interface LogtoAuthContext<TClaims = Record<string, unknown>> {
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
-// Root fields, through fragments (`{ ...F } fragment F on Query { __schema { … } }` must not slip by).
-function usesIntrospection(document: DocumentNode): boolean {
-  const fragments = new Map<string, SelectionSetNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition.selectionSet);
-  const seen = new Set<string>();
-  const inSet = (set: SelectionSetNode): boolean =>
-    set.selections.some((selection) => {
-      if (selection.kind === Kind.FIELD) return selection.name.value === '__schema' || selection.name.value === '__type';
-      if (selection.kind === Kind.INLINE_FRAGMENT) return inSet(selection.selectionSet);
-      const name = selection.name.value;
-      const fragment = fragments.get(name);
-      if (!fragment || seen.has(name)) return false;
-      seen.add(name);
-      return inSet(fragment);
-    });
-  return document.definitions.some((definition) => definition.kind === Kind.OPERATION_DEFINITION && inSet(definition.selectionSet));
-}
-
 /**
  * The Yoga plugin: puts `auth` (an `AuthContext`, never a rejection) on the
  * context of every HTTP, SSE and graphql-ws operation; for graphql-ws the token
@@ -49,6 +40,10 @@ function usesIntrospection(document: DocumentNode): boolean {
  * `WWW-Authenticate`; partly refused → 200 with errors) and ends subscription
  * streams (SSE and graphql-ws) when their token expires (`exp +
  * clockTolerance`) or its subject is revoked (back-channel logout).
+ *
+ * A schema that uses `@auth` but did not go through `authDirectiveTransformer`
+ * would serve every marked field to anyone; the plugin throws when Yoga loads
+ * such a schema (at `createYoga` for a fixed schema, per request for a factory).
  *
  * @example
  * ```ts
@@ -62,8 +57,25 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
   }
   if (options.onDeny !== undefined && typeof options.onDeny !== 'function') throw new TypeError('logto-authkit: useLogtoAuth option "onDeny" must be a function');
   const denyEntry = options.onDeny ? denyListenerEntry(options.onDeny) : {};
+  const introspectionRefusal = (document: DocumentNode, auth: AuthContext<TClaims>): ExecutionResult | undefined => {
+    if (introspection === 'public' || auth.status === 'authenticated' || !usesIntrospection(document)) return undefined;
+    const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
+    return { errors: [toGraphQLError(error, auth)] };
+  };
 
   return {
+    // At createYoga for a fixed schema; per request for a schema factory (cached per schema).
+    onSchemaChange({ schema }) {
+      assertTransformed(schema);
+    },
+    // Yoga validates before it builds the context, so the caller is not known yet: with introspection
+    // restricted, nobody gets suggestions, which would otherwise spell out field names to anyone.
+    onValidate() {
+      if (introspection === 'public') return;
+      return ({ result, setResult }) => {
+        if (result.length > 0) setResult(result.map(withoutSuggestion));
+      };
+    },
     async onContextBuilding({ context, extendContext }) {
       const initial: Record<string, unknown> = context;
       const auth = isWebSocketContext(initial)
@@ -72,13 +84,21 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       extendContext({ auth, ...denyEntry });
     },
     onExecute({ args, setResultAndStopExecution }) {
-      if (introspection === 'public' || !usesIntrospection(args.document)) return;
       const auth = args.contextValue.auth;
-      if (auth.status === 'authenticated') return;
-      const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
-      setResultAndStopExecution({ errors: [toGraphQLError(error, auth)] });
+      const refusal = introspectionRefusal(args.document, auth);
+      if (refusal) return setResultAndStopExecution(refusal);
+      if (introspection === 'public' || auth.status === 'authenticated') return;
+      // Variable coercion runs inside execute and suggests enum values ("Did you mean the enum value …").
+      return {
+        onExecuteDone({ result, setResult }) {
+          if (!isAsyncIterable(result) && result.errors) setResult({ ...result, errors: result.errors.map(withoutSuggestion) });
+        },
+      };
     },
-    onSubscribe({ args }) {
+    onSubscribe({ args, setResultAndStopExecution }) {
+      // A subscription payload can expose `query: Query`, so the gate runs here as in onExecute.
+      const refusal = introspectionRefusal(args.document, args.contextValue.auth);
+      if (refusal) return setResultAndStopExecution(refusal);
       const auth = args.contextValue.auth;
       if (auth.status !== 'authenticated') return;
       return {
