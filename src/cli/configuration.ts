@@ -1,7 +1,7 @@
 import { check, skipped, type Check } from './check.js';
 import type { Expectations } from './expectations.js';
 import { describeFetchError, type FetchOnce } from './fetch-once.js';
-import { FIXES } from './fixes.js';
+import { CONFIG_FIXES } from './fixes.js';
 import { describeKeys, readKeySet, type PublishedKey } from './key-set.js';
 
 /** The configuration checks and, when it could be read, the key set. */
@@ -32,7 +32,7 @@ async function checkDiscovery(expected: Expectations, web: FetchOnce): Promise<C
   }
   if (!document) {
     return [
-      check('discovery', 'fail', 'discovery', `cannot read ${url}: ${problem}`, { reason: 'discovery_unreachable', fix: FIXES.discovery_unreachable(url), actual: url }),
+      check('discovery', 'fail', 'discovery', `cannot read ${url}: ${problem}`, { reason: 'discovery_unreachable', fix: CONFIG_FIXES.discovery_unreachable(url), actual: url }),
       skipped('issuer', 'issuer', 'discovery could not be read'),
     ];
   }
@@ -44,7 +44,7 @@ async function checkDiscovery(expected: Expectations, web: FetchOnce): Promise<C
     checks.push(
       check('issuer', 'fail', 'issuer', `Logto says its issuer is ${String(issuer)}; the kit expects ${expected.issuers.join(' or ')}`, {
         reason: 'issuer_mismatch',
-        fix: typeof issuer === 'string' ? FIXES.issuer_mismatch_config(issuer) : FIXES.discovery_unreachable(url),
+        fix: typeof issuer === 'string' ? CONFIG_FIXES.issuer_mismatch(issuer) : CONFIG_FIXES.discovery_unreachable(url),
         actual: issuer,
         expected: expected.issuers,
       }),
@@ -54,7 +54,7 @@ async function checkDiscovery(expected: Expectations, web: FetchOnce): Promise<C
     checks.push(
       check('jwks_uri', 'warn', 'key set URL', `Logto announces its keys at ${jwksUri}; the kit reads them from ${expected.jwksUrl}`, {
         reason: 'jwks_uri_differs',
-        fix: FIXES.jwks_uri_differs(jwksUri),
+        fix: CONFIG_FIXES.jwks_uri_differs(jwksUri),
         actual: jwksUri,
         expected: expected.jwksUrl,
       }),
@@ -77,7 +77,7 @@ async function checkKeySet(expected: Expectations, web: FetchOnce): Promise<Conf
     return {
       keys: undefined,
       checks: [
-        check('jwks', 'fail', 'key set', `cannot use ${url}: ${why}`, { reason: 'jwks_unavailable', fix: FIXES.jwks_unreachable(url), actual: url }),
+        check('jwks', 'fail', 'key set', `cannot use ${url}: ${why}`, { reason: 'jwks_unavailable', fix: CONFIG_FIXES.jwks_unreachable(url), actual: url }),
         skipped('algorithms', 'algorithms', 'no key set'),
       ],
     };
@@ -87,7 +87,7 @@ async function checkKeySet(expected: Expectations, web: FetchOnce): Promise<Conf
   const found = [...new Set(keys.map((k) => k.alg ?? `${k.kty ?? 'unknown'} (no alg)`))];
   const allowed = `allowed: ${expected.algorithms.join(', ')}`;
   if (usable.length === 0) {
-    checks.push(check('algorithms', 'fail', 'algorithms', `no key fits an allowed algorithm: keys use ${found.join(', ')} (${allowed})`, { reason: 'no_usable_key', fix: FIXES.no_usable_key(expected.algorithms), actual: found, expected: expected.algorithms }));
+    checks.push(check('algorithms', 'fail', 'algorithms', `no key fits an allowed algorithm: keys use ${found.join(', ')} (${allowed})`, { reason: 'no_usable_key', fix: CONFIG_FIXES.no_usable_key(expected.algorithms), actual: found, expected: expected.algorithms }));
   } else {
     const status = usable.length === keys.length ? 'pass' : 'warn';
     checks.push(check('algorithms', status, 'algorithms', `keys use ${found.join(', ')} (${allowed}); ${usable.length} of ${keys.length} key(s) can verify tokens`, { actual: found, expected: expected.algorithms }));
@@ -109,7 +109,7 @@ export async function checkConfiguration(expected: Expectations, web: FetchOnce)
   const { logtoUrl } = expected;
   if (logtoUrl !== undefined && /\/oidc$/i.test(logtoUrl)) {
     const endpoint = logtoUrl.replace(/\/oidc$/i, '');
-    checks.push(check('logto_url', 'fail', 'Logto endpoint', `--logto-url ends in /oidc, so the kit expects the issuer ${logtoUrl}/oidc`, { reason: 'logto_url_has_oidc', fix: FIXES.logto_url_has_oidc(endpoint), actual: logtoUrl }));
+    checks.push(check('logto_url', 'fail', 'Logto endpoint', `--logto-url ends in /oidc, so the kit expects the issuer ${logtoUrl}/oidc`, { reason: 'logto_url_has_oidc', fix: CONFIG_FIXES.logto_url_has_oidc(endpoint), actual: logtoUrl }));
   }
   const [discovery, keySet] = await Promise.all([checkDiscovery(expected, web), checkKeySet(expected, web)]);
   return { checks: [...checks, ...discovery, ...keySet.checks], keys: keySet.keys };
