@@ -56,8 +56,9 @@ function checkHeader(header: Record<string, unknown>, claims: Record<string, unk
   const type = typeof typ === 'string' ? typ.toLowerCase() : undefined;
   if (type !== undefined && ACCESS_TOKEN_TYPES.has(type)) checks.push(check('type', 'pass', 'token type', `an access token (typ ${String(typ)})`, { actual: typ, expected: 'at+jwt' }));
   else {
-    // OpenID Connect Core §2: an ID token's audience is the client, and Logto types it "JWT".
-    const idToken = type === 'jwt' || (type === undefined && claims.client_id === undefined && ('nonce' in claims || 'at_hash' in claims || 'auth_time' in claims));
+    // Logto types ID tokens "JWT"; other OpenID providers leave typ out. RFC 9068 §2.2 requires
+    // client_id in an access token and OpenID Connect Core §2 has none in an ID token.
+    const idToken = type === 'jwt' || (type === undefined && claims.client_id === undefined);
     const reason = idToken ? 'id_token' : type === 'logout+jwt' ? 'logout_token' : 'not_access_token';
     const fix = fixFor(reason, idToken ? HERE.id_token(expected.audiences) : undefined);
     const what = idToken ? 'an ID token' : type === 'logout+jwt' ? 'a logout token' : 'not an access token';
