@@ -1,3 +1,5 @@
+import { isRefusalReason, REFUSAL_REASONS, type AuthErrorCode } from 'logto-authkit';
+
 /** The outcome of one check the inspector ran. */
 export type CheckStatus = 'pass' | 'fail' | 'warn' | 'skip';
 
@@ -14,8 +16,10 @@ export interface Check {
   title: string;
   /** What was found, in plain words. */
   detail: string;
-  /** Machine reason of a failure or warning, e.g. `audience_mismatch`. */
+  /** Machine reason of a failure or warning, e.g. `audience_mismatch` (a `RefusalReason` for a token's checks). */
   reason?: string;
+  /** The error code the kit refuses with for `reason`, when it is one of the kit's refusal reasons. */
+  code?: AuthErrorCode;
   /** What to change, in plain words. */
   fix?: string;
   /** The value found (a claim, a URL). */
@@ -27,7 +31,9 @@ export interface Check {
 /** Builds a check; `undefined` members are left out so `--json` stays tidy. */
 export function check(id: string, status: CheckStatus, title: string, detail: string, more: Partial<Pick<Check, 'reason' | 'fix' | 'actual' | 'expected'>> = {}): Check {
   const result: Check = { id, status, title, detail };
-  for (const [name, value] of Object.entries(more)) if (value !== undefined) (result as unknown as Record<string, unknown>)[name] = value;
+  const { reason } = more;
+  Object.assign(result, reason === undefined ? {} : { reason, ...(isRefusalReason(reason) ? { code: REFUSAL_REASONS[reason].code } : {}) });
+  for (const name of ['fix', 'actual', 'expected'] as const) if (more[name] !== undefined) Object.assign(result, { [name]: more[name] });
   return result;
 }
 

@@ -57,6 +57,7 @@ export interface JSONCheck {
   title: string;
   detail: string;
   reason?: string;
+  code?: string;
   fix?: string;
   actual?: unknown;
   expected?: unknown;
