@@ -55,7 +55,8 @@ configuration error (bad option, Logto or its key set unreachable).
  * ```
  */
 export function parseNow(value: string): number {
-  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : Date.parse(value);
+  // Date.parse alone takes V8's legacy forms too ("-5" is the year -5).
+  const ms = /^\d+(\.\d+)?$/.test(value) ? Number(value) * 1000 : /^\d{4}-\d{2}-\d{2}(T|$)/.test(value) ? Date.parse(value) : Number.NaN;
   if (!Number.isFinite(ms)) throw new UsageError(`--now "${value}" is neither an ISO 8601 date nor seconds since the epoch`);
   return ms;
 }

@@ -57,6 +57,25 @@ describe('logto-authkit inspect against real Logto captures', () => {
     expect(byId.algorithms).toMatchObject({ status: 'pass', actual: ['ES384'] });
   });
 
+  it('Logto on another origin than its issuer (a custom domain): --issuer and --jwks-url, the announced key set URL a warning', async () => {
+    const mirror = createServer((req, res) => {
+      const file = req.url === '/oidc/.well-known/openid-configuration' ? 'openid-configuration.json' : req.url === '/keys' ? 'jwks.json' : undefined;
+      if (!file) return void res.writeHead(404).end();
+      res.writeHead(200, { 'content-type': 'application/json' }).end(fixture(file));
+    });
+    await new Promise<void>((resolve) => mirror.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(mirror.address() as AddressInfo).port}`;
+    try {
+      const args = ['inspect', '--logto-url', origin, '--issuer', ISSUER, '--jwks-url', `${origin}/keys`, '--audience', API];
+      const { code, report } = await runCLIJSON(args);
+      expect(code).toBe(0);
+      expect(report.configuration.find((c) => c.id === 'jwks_uri')).toMatchObject({ status: 'warn', actual: `${ISSUER}/jwks`, expected: `${origin}/keys` });
+      expect((await runCLI([...args, '--now', NOW, token('m2m-read-write').token])).code).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => mirror.close(() => resolve()));
+    }
+  });
+
   it('accepts an M2M token with its scopes, judged at its issue time', async () => {
     const { code, stdout } = await runCLI([...base, '--now', NOW, '--scope', 'read:posts', '--scope', 'write:posts', token('m2m-read-write').token]);
     expect(code).toBe(0);
