@@ -14,6 +14,8 @@ export {
   type AuthGraphQLCode,
   type AuthTRPCCode,
 } from './errors.js';
+export { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning, type AuthKitWarningCode, type ConfigurationFacts } from './config-diagnostics.js';
+export type { RefusalReport, RefusedTokenFacts } from './refusal-report.js';
 export { REFUSAL_REASONS, DEFAULT_REFUSAL_REASON, isRefusalReason, type RefusalReason, type RefusalReasonInfo } from './refusal-reasons.js';
 export { AuthKitOptionsError, SUPPORTED_ALGORITHMS, type AuthKitOptions, type ClaimsSchema, type NormalizedOptions, type TokenSource } from './options.js';
 export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions } from './cookie-header.js';

@@ -134,7 +134,7 @@ describe('examples/nextjs: bad input answers 401 JSON, never 500', () => {
   const send = (...headers: (string | Buffer)[]) => rawRequest(port, ['GET /api/me HTTP/1.1', `Host: 127.0.0.1:${port}`, ...headers]);
   const expect401 = (res: { status: number; body: string }) => {
     expect(res.status).toBe(401);
-    expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+    expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String), reason: expect.any(String) });
   };
 
   it('a 16 KiB Cookie header of junk', async () => {
