@@ -96,7 +96,7 @@ async function checkKeySet(expected: Expectations, web: FetchOnce): Promise<Conf
 }
 
 /**
- * Check what the kit depends on before any token: the endpoint's shape, discovery
+ * Check what the kit depends on before any token: discovery
  * reachable, its issuer the one the kit expects, and a key set with keys the kit can use.
  *
  * @example
@@ -105,12 +105,7 @@ async function checkKeySet(expected: Expectations, web: FetchOnce): Promise<Conf
  * ```
  */
 export async function checkConfiguration(expected: Expectations, web: FetchOnce): Promise<ConfigurationReport> {
-  const checks: Check[] = [];
-  const { logtoUrl } = expected;
-  if (logtoUrl !== undefined && /\/oidc$/i.test(logtoUrl)) {
-    const endpoint = logtoUrl.replace(/\/oidc$/i, '');
-    checks.push(check('logto_url', 'fail', 'Logto endpoint', `--logto-url ends in /oidc, so the kit expects the issuer ${logtoUrl}/oidc`, { reason: 'logto_url_has_oidc', fix: CONFIG_FIXES.logto_url_has_oidc(endpoint), actual: logtoUrl }));
-  }
+  // A logtoUrl ending in /oidc never gets here: the kit refuses it at construction.
   const [discovery, keySet] = await Promise.all([checkDiscovery(expected, web), checkKeySet(expected, web)]);
-  return { checks: [...checks, ...discovery, ...keySet.checks], keys: keySet.keys };
+  return { checks: [...discovery, ...keySet.checks], keys: keySet.keys };
 }

@@ -41,7 +41,6 @@ export const HERE = {
 
 /** Fixes of the configuration checks, which have no refusal of their own (they are about the options). */
 export const CONFIG_FIXES = {
-  logto_url_has_oidc: (endpoint: string) => `pass --logto-url ${endpoint} (the endpoint without /oidc: the kit appends /oidc itself)`,
   discovery_unreachable: (url: string) =>
     `check that --logto-url is your Logto endpoint (Logto Console, e.g. https://tenant.logto.app) and that ${url} opens from this machine`,
   issuer_mismatch: (issuer: string) =>

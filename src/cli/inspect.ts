@@ -1,4 +1,4 @@
-import { createAuthKit, isAuthError, type AuthKit } from 'logto-authkit';
+import { createAuthKit, isAuthError, type AuthKit, type AuthKitWarning, type RefusalReport } from 'logto-authkit';
 import { parseInspectArgs, USAGE, UsageError, type InspectArgs } from './args.js';
 import { check } from './check.js';
 import { checkConfiguration } from './configuration.js';
@@ -28,17 +28,21 @@ async function readToken(args: InspectArgs, io: InspectIO): Promise<string | und
   return token;
 }
 
-function refusalOf(error: unknown): Refusal {
+function refusalOf(error: unknown, report: RefusalReport | undefined): Refusal {
   if (!isAuthError(error)) return { code: 'internal_error', status: 500, message: error instanceof Error ? error.message : String(error) };
-  const reason = (error as { reason?: unknown }).reason;
-  return { code: error.code, status: error.status, message: error.message, ...(typeof reason === 'string' ? { reason } : {}) };
+  return { code: error.code, status: error.status, message: error.message, reason: error.reason, ...(report ? { fix: report.fix } : {}) };
 }
+
+// The kit's construction warnings are configuration findings like the inspector's own.
+const warningCheck = (warning: AuthKitWarning) => check(`option_${warning.option}`, 'warn', `option ${warning.option}`, warning.message, { reason: warning.code });
 
 async function inspect(args: InspectArgs, io: InspectIO): Promise<InspectReport> {
   const token = await readToken(args, io);
   const nowMs = args.nowMs ?? Date.now();
   const web = createFetchOnce({ timeout: FETCH_TIMEOUT_MS, fetch: io.fetch });
   let kit: AuthKit;
+  const warnings: AuthKitWarning[] = [];
+  let refused: RefusalReport | undefined;
   try {
     // The verdict is the kit's own, built as an application would build it; only the clock and fetch are the inspector's.
     kit = createAuthKit({
@@ -51,6 +55,10 @@ async function inspect(args: InspectArgs, io: InspectIO): Promise<InspectReport>
       tokenCache: false,
       now: () => nowMs,
       fetch: web.fetch,
+      onWarning: (warning) => warnings.push(warning),
+      onRefused: (report) => {
+        refused = report;
+      },
     });
   } catch (error) {
     return { verdict: 'configuration_error', exitCode: 2, error: error instanceof Error ? error.message : String(error), configuration: [] };
@@ -59,7 +67,8 @@ async function inspect(args: InspectArgs, io: InspectIO): Promise<InspectReport>
     const expectations = expectationsOf(kit.options, args.logtoUrl, nowMs);
     const { nowMs: _now, ...rest } = expectations;
     const expected = { ...rest, now: new Date(nowMs).toISOString() };
-    const configuration = await checkConfiguration(expectations, web);
+    const found = await checkConfiguration(expectations, web);
+    const configuration = { ...found, checks: [...warnings.map(warningCheck), ...found.checks] };
     if (token === undefined) {
       const failed = configuration.checks.some((c) => c.status === 'fail');
       return { verdict: failed ? 'configuration_error' : 'configuration_ok', exitCode: failed ? 2 : 0, expected, configuration: configuration.checks };
@@ -69,10 +78,10 @@ async function inspect(args: InspectArgs, io: InspectIO): Promise<InspectReport>
     try {
       await kit.verifyToken(token);
     } catch (error) {
-      refusal = refusalOf(error);
+      refusal = refusalOf(error, refused);
     }
     if (refusal && !reading.checks.some((c) => c.status === 'fail')) {
-      reading.checks.push(check('verdict', 'fail', 'kit', `the kit refused the token: ${refusal.message}`, { reason: refusal.reason ?? refusal.code }));
+      reading.checks.push(check('verdict', 'fail', 'kit', `the kit refused the token: ${refusal.message}`, { reason: refusal.reason, fix: refusal.fix }));
     }
     // An outage is no verdict on the token: the key set could not be had.
     const exitCode = refusal === undefined ? 0 : refusal.status === 503 ? 2 : 1;

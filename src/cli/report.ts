@@ -6,8 +6,10 @@ export interface Refusal {
   code: string;
   status: number;
   message: string;
-  /** The refusal's machine reason, when the kit gives one. */
+  /** Which check of the kit refused (a `RefusalReason`). */
   reason?: string;
+  /** The kit's own fix for that reason (what its `onRefused` reports). */
+  fix?: string;
 }
 
 /** The one document `--json` prints, and what the text report is rendered from. */

@@ -116,10 +116,17 @@ describe('logto-authkit inspect against a real OpenID provider', () => {
     expect(stdout).toContain('Verdict: the configuration is sound.');
   });
 
-  it('--logto-url ending in /oidc: exit 2 and the fix names the endpoint without it', async () => {
+  it('--logto-url ending in /oidc: exit 2 with the kit\'s own construction error, naming the endpoint without it', async () => {
     const { code, stdout } = await runCLI(['inspect', '--logto-url', `${op.logtoUrl}/oidc`, '--audience', API]);
     expect(code).toBe(2);
-    expect(stdout).toContain(`pass --logto-url ${op.logtoUrl} (the endpoint without /oidc`);
+    expect(stdout).toContain(`Configuration error: logto-authkit: option "logtoUrl" must be the Logto endpoint, not its issuer: drop "/oidc" (use "${op.logtoUrl}"`);
+  });
+
+  it('the kit\'s construction warnings are configuration findings: an audience shaped like a client id', async () => {
+    const { code, report } = await runCLIJSON(['inspect', '--logto-url', op.logtoUrl, '--audience', 'gqssaa3s9563aiukmkhi0']);
+    expect(code).toBe(0);
+    expect(report.configuration[0]).toMatchObject({ id: 'option_audience', status: 'warn', reason: 'audience_looks_like_client_id' });
+    expect(report.configuration[0]?.detail).toContain('the audience is the API identifier from Console > API resources');
   });
 
   it('an --issuer the tenant does not announce: the configuration check fails with the issuer to use', async () => {
