@@ -98,7 +98,7 @@ describe('logto-authkit inspect against real Logto captures', () => {
     const audience = report.token?.checks.find((c) => c.id === 'audience');
     expect(audience).toMatchObject({ status: 'fail', reason: 'organization_token', actual: 'urn:logto:organization:nahlmnzcioqo', expected: [API] });
     expect(audience?.fix).toContain('Here: request getAccessToken("https://api.fixture.test", "nahlmnzcioqo"), or pass --organization-tokens.');
-    expect(report.refusal?.code).toBe('invalid_audience');
+    expect(report.refusal).toMatchObject({ code: 'invalid_audience', reason: 'organization_token' });
     expect((await runCLI([...base, '--now', NOW, '--organization-tokens', org])).code).toBe(0);
   });
 
@@ -139,7 +139,7 @@ describe('logto-authkit inspect against real Logto captures', () => {
     const before = await runCLIJSON([...base, '--now', String(ISSUED + 120), rotated]);
     expect(before.code).toBe(1);
     expect(before.report.token?.checks.find((c) => c.id === 'kid')).toMatchObject({ status: 'fail', reason: 'unknown_kid', actual: '6fCNYF2uksHzwwqnFhoCb754T4IZ1uJJWs8n4hDsB5c', expected: ['gfVc4kLixj0Vhf8LQ-yBuXc0Kj0Ohtse694CC4e9WRY'] });
-    expect(before.report.refusal?.code).toBe('invalid_token');
+    expect(before.report.refusal).toMatchObject({ code: 'invalid_token', reason: 'unknown_kid' });
     keySet = 'jwks-rotated.json';
     try {
       const after = await runCLI([...base, '--now', String(ISSUED + 120), rotated]);
@@ -150,12 +150,15 @@ describe('logto-authkit inspect against real Logto captures', () => {
     }
   });
 
-  it('the breakdown never disagrees with the kit: exit 0 exactly when no check fails, and the kit\'s code is among the failures', async () => {
+  it('the breakdown never disagrees with the kit: exit 0 exactly when no check fails, and the kit\'s reason is among the failures', async () => {
     for (const { name, token: value } of tokens) {
       const { code, report } = await runCLIJSON([...base, '--now', NOW, '--scope', 'read:posts', value]);
       const failed = (report.token?.checks ?? []).filter((c) => c.status === 'fail');
       expect({ name, accepted: code === 0 }).toEqual({ name, accepted: failed.length === 0 });
-      if (report.refusal) expect({ name, codes: failed.map((c) => c.code) }).toEqual({ name, codes: expect.arrayContaining([report.refusal.code]) });
+      if (report.refusal) {
+        expect({ name, reasons: failed.map((c) => c.reason) }).toEqual({ name, reasons: expect.arrayContaining([report.refusal.reason]) });
+        expect({ name, codes: failed.map((c) => c.code) }).toEqual({ name, codes: expect.arrayContaining([report.refusal.code]) });
+      }
     }
   });
 });
