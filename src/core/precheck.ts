@@ -47,7 +47,9 @@ export function precheckToken(
   const { alg, typ, kid } = header;
   if (typeof alg !== 'string' || !options.algorithms.includes(alg)) throw refusal('algorithm_not_allowed');
   // An ID token (`JWT`) or a logout token (`logout+jwt`) must never pass as an access token.
-  if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw refusal(tokenTypeReason(typ));
+  if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) {
+    throw refusal(tokenTypeReason(typ, () => decodeJSONSegment(token.slice(firstDot + 1, secondDot))));
+  }
   if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refusal('missing_kid');
   if (KEY_POINTERS.some((name) => name in header)) throw refusal('key_in_header');
   const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
@@ -55,10 +57,17 @@ export function precheckToken(
   return { header: { alg, kid }, payload };
 }
 
-// Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own)
-// and logout tokens with `logout+jwt` (Back-Channel Logout 1.0 §2.4): name them, they are the usual mix-ups.
-function tokenTypeReason(typ: unknown): 'id_token' | 'logout_token' | 'not_access_token' {
-  if (typeof typ !== 'string') return 'not_access_token';
-  const type = typ.toLowerCase();
-  return type === 'jwt' ? 'id_token' : type === 'logout+jwt' ? 'logout_token' : 'not_access_token';
+// Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,
+// and other providers send none) and logout tokens with `logout+jwt` (Back-Channel Logout 1.0 §2.4):
+// name them, they are the usual mix-ups. Without a typ, an ID token has `sub` and `aud` (OpenID
+// Connect Core §2) but no `client_id`, which every access token carries (RFC 9068 §2.2).
+function tokenTypeReason(typ: unknown, payload: () => Record<string, unknown> | undefined): 'id_token' | 'logout_token' | 'not_access_token' {
+  const type = typeof typ === 'string' ? typ.toLowerCase() : undefined;
+  if (type === 'jwt') return 'id_token';
+  if (type === 'logout+jwt') return 'logout_token';
+  if (type !== undefined) return 'not_access_token';
+  const claims = payload();
+  if (claims === undefined) return 'not_access_token';
+  if ('events' in claims) return 'logout_token';
+  return !('client_id' in claims) && 'sub' in claims && 'aud' in claims ? 'id_token' : 'not_access_token';
 }

@@ -7,6 +7,8 @@ import { DEFAULT_REFUSAL_REASON, REFUSAL_REASONS, isRefusalReason, type RefusalR
 import type { AuthKitOptions } from '../../src/core/options.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 import { jwksAnswer, startServer, type ControlledServer } from '../helpers/serve-json.js';
+import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
+import { signIn } from '../helpers/oidc-sign-in.js';
 
 // Tokens captured from a real Logto v1.37.1 (test/fixtures/real-logto/README.md); the clock is injected.
 interface Fixture {
@@ -245,5 +247,35 @@ describe('the reason table', () => {
   it('refusal(reason) uses the table\'s code and description; a message of its own replaces the description only', () => {
     expect(refusal('unknown_kid')).toMatchObject({ code: 'invalid_token', reason: 'unknown_kid', status: 401, message: REFUSAL_REASONS.unknown_kid.description });
     expect(refusal('jwks_refetch_cooldown', { message: 'm', retryAfter: 3 })).toMatchObject({ code: 'jwks_unavailable', status: 503, reason: 'jwks_refetch_cooldown', message: 'm', retryAfter: 3 });
+  });
+});
+
+describe('refusals of tokens from the real oidc-provider (the engine Logto is built on)', () => {
+  let op: OidcStandIn;
+  beforeAll(async () => {
+    op = await startOidcProvider();
+  });
+  afterAll(() => op.close());
+  const againstOp = (extra: Partial<AuthKitOptions> = {}): AuthKit => {
+    const kit = createAuthKit({ logtoUrl: op.logtoUrl, audience: 'https://api.example.test', ...extra });
+    kits.push(kit);
+    return kit;
+  };
+
+  it('a token for the other resource: audience_mismatch; one with no granted scope: empty_scope', async () => {
+    const other = await op.clientCredentialsToken({ resource: 'https://other.example.test', scope: 'read:other' });
+    expect(await againstOp().verifyToken(other).catch((e: AuthError) => [e.reason, e.message])).toEqual([
+      'audience_mismatch',
+      "token was not issued for this API: request an access token with this API's resource indicator",
+    ]);
+    const bare = await op.clientCredentialsToken({ resource: 'https://api.example.test' });
+    expect(await againstOp({ requiredScope: 'read:posts' }).verifyToken(bare).catch((e: AuthError) => [e.reason, e.status])).toEqual(['empty_scope', 403]);
+  });
+
+  it('the ID token of a real sign-in: id_token', async () => {
+    const user = await signIn(op, { login: 'diag-user', resource: 'https://api.example.test', redirectUri: 'http://127.0.0.1:3000/callback', scope: 'openid read:posts' });
+    const kit = againstOp();
+    expect((await kit.verifyToken(user.accessToken)).userId).toBe('diag-user');
+    expect(await kit.verifyToken(user.idToken).catch((e: AuthError) => e.reason)).toBe('id_token');
   });
 });
