@@ -56,12 +56,15 @@ function checkHeader(header: Record<string, unknown>, claims: Record<string, unk
   const type = typeof typ === 'string' ? typ.toLowerCase() : undefined;
   if (type !== undefined && ACCESS_TOKEN_TYPES.has(type)) checks.push(check('type', 'pass', 'token type', `an access token (typ ${String(typ)})`, { actual: typ, expected: 'at+jwt' }));
   else {
-    // Logto types ID tokens "JWT"; other OpenID providers leave typ out. RFC 9068 §2.2 requires
-    // client_id in an access token and OpenID Connect Core §2 has none in an ID token.
-    const idToken = type === 'jwt' || (type === undefined && claims.client_id === undefined);
-    const reason = idToken ? 'id_token' : type === 'logout+jwt' ? 'logout_token' : 'not_access_token';
+    // Logto types ID tokens "JWT"; other OpenID providers leave typ out. Then, as the kit judges: a logout
+    // token has `events` (Back-Channel Logout 1.0 §2.4), an ID token `sub` and `aud` but no `client_id`,
+    // which every access token carries (RFC 9068 §2.2).
+    const untyped = type === undefined ? ('events' in claims ? 'logout' : !('client_id' in claims) && 'sub' in claims && 'aud' in claims ? 'id' : undefined) : undefined;
+    const idToken = type === 'jwt' || untyped === 'id';
+    const logout = type === 'logout+jwt' || untyped === 'logout';
+    const reason = idToken ? 'id_token' : logout ? 'logout_token' : 'not_access_token';
     const fix = fixFor(reason, idToken ? HERE.id_token(expected.audiences) : undefined);
-    const what = idToken ? 'an ID token' : type === 'logout+jwt' ? 'a logout token' : 'not an access token';
+    const what = idToken ? 'an ID token' : logout ? 'a logout token' : 'not an access token';
     checks.push(check('type', 'fail', 'token type', `typ ${show(typ)}: ${what} (an access token has typ at+jwt)`, { reason, fix, actual: typ, expected: 'at+jwt' }));
   }
   if (typeof kid !== 'string' || kid === '') checks.push(check('kid', 'fail', 'key id', 'the header names no key id (kid)', { reason: 'missing_kid', fix: fixFor('missing_kid') }));

@@ -65,8 +65,8 @@ describe('logto-authkit inspect against a real OpenID provider', () => {
     expect(code).toBe(1);
     expect(failures(report).map((c) => c.reason)).toContain('id_token');
     expect(failures(report).find((c) => c.reason === 'id_token')?.fix).toContain('Here: send getAccessToken("https://api.example.test").');
-    // oidc-provider leaves typ out of ID tokens (Logto writes "JWT"): the kit says "not an access token", the breakdown says which.
-    expect(report.refusal).toMatchObject({ code: 'invalid_token', reason: 'not_access_token' });
+    // oidc-provider leaves typ out of ID tokens (Logto writes "JWT"); both name it.
+    expect(report.refusal).toMatchObject({ code: 'invalid_token', reason: 'id_token' });
     // The signed-in user's own access token passes.
     expect((await runCLI([...base, user.accessToken])).code).toBe(0);
   });
