@@ -102,6 +102,14 @@ describe('logto-authkit inspect against real Logto captures', () => {
     expect((await runCLI([...base, '--now', NOW, '--organization-tokens', org])).code).toBe(0);
   });
 
+  it('a back-channel logout token Logto sent: named as one, exit 1', async () => {
+    const { logout_token: logoutToken } = JSON.parse(fixture('backchannel-logout.json')) as { logout_token: string };
+    const { code, report } = await runCLIJSON([...base, '--now', NOW, logoutToken]);
+    expect(code).toBe(1);
+    expect(report.token?.checks.find((c) => c.id === 'type')).toMatchObject({ status: 'fail', reason: 'logout_token', detail: 'typ "logout+jwt": a logout token (an access token has typ at+jwt)' });
+    expect(report.refusal).toMatchObject({ code: 'invalid_token', reason: 'logout_token' });
+  });
+
   it('a token whose scope is absent because no role grants it: says no role grants the permission', async () => {
     const { code, report } = await runCLIJSON([...base, '--now', NOW, '--scope', 'read:posts', token('m2m-no-scope').token]);
     expect(code).toBe(1);
