@@ -244,6 +244,13 @@ describe('the reason table', () => {
     }
   });
 
+  it('the README lists every reason with its code and exact description', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    for (const [reason, { code, description }] of Object.entries(REFUSAL_REASONS)) {
+      expect(readme).toContain(`| \`${reason}\` | \`${code}\` | \`${description}\` |`);
+    }
+  });
+
   it('refusal(reason) uses the table\'s code and description; a message of its own replaces the description only', () => {
     expect(refusal('unknown_kid')).toMatchObject({ code: 'invalid_token', reason: 'unknown_kid', status: 401, message: REFUSAL_REASONS.unknown_kid.description });
     expect(refusal('jwks_refetch_cooldown', { message: 'm', retryAfter: 3 })).toMatchObject({ code: 'jwks_unavailable', status: 503, reason: 'jwks_refetch_cooldown', message: 'm', retryAfter: 3 });
