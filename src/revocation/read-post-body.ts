@@ -28,7 +28,7 @@ export interface PostBodyRules {
  * if ('status' in body) return refuse(body)
  * ```
  */
-export async function readPostBody(request: Request, rules: PostBodyRules): Promise<{ bytes: Uint8Array } | BodyRefusal> {
+export async function readPostBody(request: Request, rules: PostBodyRules): Promise<{ bytes: Uint8Array<ArrayBuffer> } | BodyRefusal> {
   if (request.method.toUpperCase() !== 'POST') return { status: 405, description: `${rules.what} takes POST only` };
   const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
   if (type !== rules.type) return { status: 415, description: `${rules.what} takes ${rules.type} only` };
