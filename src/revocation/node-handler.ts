@@ -66,7 +66,7 @@ function toRequest(req: NodeLikeRequest): Request {
 }
 
 /**
- * Adapt a Fetch handler (such as {@link createBackchannelLogoutHandler}'s) to
+ * Adapt any Fetch handler (the back-channel logout or Logto webhook receiver) to
  * `node:http` and Express. Works with or without a body parser in front.
  *
  * @example
