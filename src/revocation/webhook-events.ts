@@ -4,6 +4,11 @@
  * (`path`, `method`, `status`, `params`, `matchedRoute`) and the entity in
  * `data`; interaction events (`PostSignIn`, `PostResetPassword`, …) add
  * `interactionEvent`, `sessionId`, `userId`, `user`, `application`.
+ *
+ * @example
+ * ```ts
+ * const rule = (payload: LogtoWebhookPayload) => (payload.event === 'User.Data.Updated' ? [{ sub: String((payload.data as { id: string }).id) }] : undefined)
+ * ```
  */
 export interface LogtoWebhookPayload {
   event: string;
@@ -12,7 +17,14 @@ export interface LogtoWebhookPayload {
   [field: string]: unknown;
 }
 
-/** Whose tokens a delivery revokes: a user's, or only those bound to one organization. */
+/**
+ * Whose tokens a delivery revokes: a user's, or only those bound to one organization.
+ *
+ * @example
+ * ```ts
+ * const targets: WebhookRevocationTarget[] = [{ sub: 'u1' }, { sub: 'u2', organizationId: 'org1' }]
+ * ```
+ */
 export interface WebhookRevocationTarget {
   /** The Logto user id (`sub` of their tokens). */
   sub: string;
@@ -26,10 +38,23 @@ export interface WebhookRevocationTarget {
  * `'PostResetPassword'` revokes the user who reset a forgotten password;
  * `'Organization.Membership.Updated'` revokes, within that organization only,
  * the users the delivery names as removed.
+ *
+ * @example
+ * ```ts
+ * const revokeOn: WebhookRevokeRule[] = ['PostResetPassword', (p) => (p.matchedRoute === '/users/:userId/password' ? [{ sub: String((p.params as { userId: string }).userId) }] : undefined)]
+ * ```
  */
 export type WebhookRevokeRule = 'PostResetPassword' | 'Organization.Membership.Updated' | ((payload: LogtoWebhookPayload) => readonly WebhookRevocationTarget[] | undefined);
 
-/** A delivery a rule applies to but that names nobody it could revoke (a Logto payload of another shape). */
+/**
+ * A delivery a rule applies to but that names nobody it could revoke (a Logto
+ * payload of another shape); the receiver answers 400 with its message.
+ *
+ * @example
+ * ```ts
+ * throw new WebhookPayloadError('User.Deleted delivery names no user')
+ * ```
+ */
 export class WebhookPayloadError extends Error {
   override name = 'WebhookPayloadError';
 }

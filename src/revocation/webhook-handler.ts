@@ -7,13 +7,27 @@ import { readPostBody, utf8 } from './read-post-body.js';
 import { revocationTargets, WebhookPayloadError, webhookRules, type LogtoWebhookPayload, type WebhookRevokeRule } from './webhook-events.js';
 import { bodyDigest, importWebhookSigningKey, LOGTO_SIGNATURE_HEADER, verifyLogtoSignature } from './webhook-signature.js';
 
-/** The parts of an `AuthKit` the webhook receiver uses; every `createAuthKit()` result fits. */
+/**
+ * The parts of an `AuthKit` the webhook receiver uses; every `createAuthKit()` result fits.
+ *
+ * @example
+ * ```ts
+ * const kit: WebhookKit = createAuthKit({ logtoUrl, audience, revocation })
+ * ```
+ */
 export interface WebhookKit {
   readonly options: Pick<NormalizedOptions<unknown>, 'now' | 'clockTolerance' | 'revocation'>;
   revoke(revocation: { sub: string; before?: number; iss?: string; organizationId?: string }): Promise<void>;
 }
 
-/** Options of {@link createLogtoWebhookHandler}. */
+/**
+ * Options of {@link createLogtoWebhookHandler}.
+ *
+ * @example
+ * ```ts
+ * const options: LogtoWebhookOptions = { kit, signingKey: process.env.LOGTO_WEBHOOK_SIGNING_KEY!, revokeOn: ['Organization.Membership.Updated'] }
+ * ```
+ */
 export interface LogtoWebhookOptions {
   /** The kit whose revocation store, issuers and clock apply. Its users are revoked for every issuer of the kit (one tenant). */
   kit: WebhookKit;

@@ -1,4 +1,11 @@
-/** The request header carrying Logto's webhook signature: the hex HMAC-SHA256 of the raw body. */
+/**
+ * The request header carrying Logto's webhook signature: the hex HMAC-SHA256 of the raw body.
+ *
+ * @example
+ * ```ts
+ * const signature = request.headers.get(LOGTO_SIGNATURE_HEADER)
+ * ```
+ */
 export const LOGTO_SIGNATURE_HEADER = 'logto-signature-sha-256';
 
 const HEX_SHA256 = /^[0-9a-f]{64}$/i;
