@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createClient } from 'redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from 'logto-authkit';
-import { createLogtoWebhookHandler, toNodeHandler } from '../../src/revocation/index.js';
+import { createLogtoWebhookHandler, toNodeHandler, type LogtoWebhookOptions } from '../../src/revocation/index.js';
 import { createRedisRevocationStore } from '../../src/redis/index.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 import { countRevocations } from '../helpers/count-revocations.js';
@@ -25,7 +25,7 @@ let jwks: ControlledServer;
 const cleanup: (() => unknown)[] = [];
 
 /** One API instance: its own Redis connection, store (a mirror kept by pub/sub), kit, and webhook receiver on node:http. */
-async function instance() {
+async function instance(revokeOn: LogtoWebhookOptions['revokeOn'] = []) {
   const client = createClient({ url: redis.url, socket: { reconnectStrategy: 50, connectTimeout: 1_000 } });
   client.on('error', () => undefined);
   await client.connect();
@@ -36,7 +36,7 @@ async function instance() {
   const { store, revoked } = countRevocations(redisStore);
   const kit = createAuthKit({ issuer: REAL_ISSUER, jwksUrl: `${jwks.url}/oidc/jwks`, audience: AUDIENCE, revocation: store, now });
   cleanup.push(() => kit.close());
-  const server = createServer(toNodeHandler(createLogtoWebhookHandler({ kit, signingKey: realSigningKey })));
+  const server = createServer(toNodeHandler(createLogtoWebhookHandler({ kit, signingKey: realSigningKey, revokeOn })));
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   cleanup.push(() => new Promise((resolve) => (server.closeAllConnections(), server.close(resolve))));
   return { kit, revoked, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook` };
@@ -82,5 +82,19 @@ describe.skipIf(redisServerMissing())('Logto webhooks across two instances shari
     expect((await post(b.url, reactivation)).status).toBe(200);
     const fresh = await issuer.mintToken({ sub: ZV, iss: REAL_ISSUER, aud: AUDIENCE }, { now: createdAtOf(reactivation) });
     expect([await refusal(a.kit, fresh), await refusal(b.kit, fresh), a.revoked, b.revoked]).toEqual(['accepted', 'accepted', [ZV], []]);
+  });
+
+  it('a membership removal delivered to A makes B refuse the user’s tokens of that organization only', async () => {
+    const removal = delivery('Organization.Membership.Updated', 1);
+    clock.now = Date.parse(removal.receivedAt);
+    const a = await instance(['Organization.Membership.Updated']);
+    const b = await instance(['Organization.Membership.Updated']);
+    const iat = createdAtOf(removal) - 1_000;
+    const inOrg = await issuer.mintToken({ sub: ZV, iss: REAL_ISSUER, aud: AUDIENCE, organization_id: 'rx0q2idigazc' }, { now: iat });
+    const elsewhere = await issuer.mintToken({ sub: ZV, iss: REAL_ISSUER, aud: AUDIENCE, organization_id: 'another-org' }, { now: iat });
+    expect([await refusal(b.kit, inOrg), await refusal(b.kit, elsewhere)]).toEqual(['accepted', 'accepted']);
+    expect((await post(a.url, removal)).status).toBe(200);
+    await until(async () => (await refusal(b.kit, inOrg)) === 'token_revoked');
+    expect(await refusal(b.kit, elsewhere)).toBe('accepted');
   });
 });
