@@ -4,7 +4,7 @@ import { answer, unavailable } from './answer.js';
 import { revocationTime, type FetchHandler } from './backchannel-handler.js';
 import { createMemoryRevocationStore, DEFAULT_REVOCATION_TTL } from './memory-store.js';
 import { readPostBody, utf8 } from './read-post-body.js';
-import { revocationTargets, WebhookPayloadError, webhookRules, type LogtoWebhookPayload, type WebhookRevokeRule } from './webhook-events.js';
+import { revocationTargets, WebhookPayloadError, webhookRules, type LogtoWebhookPayload, type WebhookRevocationTarget, type WebhookRevokeRule } from './webhook-events.js';
 import { bodyDigest, importWebhookSigningKey, LOGTO_SIGNATURE_HEADER, verifyLogtoSignature } from './webhook-signature.js';
 
 /**
@@ -107,7 +107,7 @@ export function createLogtoWebhookHandler(options: LogtoWebhookOptions): FetchHa
     }
     const payload = parsePayload(utf8(body.bytes));
     if (typeof payload === 'string') return answer(400, 'invalid_request', payload);
-    let targets;
+    let targets: WebhookRevocationTarget[];
     try {
       targets = revocationTargets(rules, payload);
     } catch (error) {
