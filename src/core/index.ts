@@ -24,7 +24,7 @@ export { parseScopes, missingScopes, hasAnyScope } from './scopes.js';
 export { ORGANIZATION_AUDIENCE_PREFIX } from './claims.js';
 export type { GetKeyOptions, JWKSStore, JWKSStoreState, JWKSStoreStatus, KeySetFreshness } from './jwks.js';
 export { JWKSFetchError, type JWKSFetchFailure } from './jwks-fetch.js';
-export type { Revocation, RevocationStore } from './revocation-store.js';
+export { organizationSubject, type Revocation, type RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';
 export { definePolicy, isPolicy, policyError, type Policy } from './policies.js';
 export { createPolicyMemo, type PolicyMemo, type PolicyMemoOptions } from './policy-memo.js';

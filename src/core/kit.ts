@@ -1,6 +1,6 @@
 import type { AuthContext, AuthenticatedContext } from './context.js';
 import type { AuthKitOptions, NormalizedOptions } from './options.js';
-import type { Revocation } from './revocation-store.js';
+import { organizationSubject, type Revocation } from './revocation-store.js';
 import { anonymousContext, guestContext } from './build-context.js';
 import { checkCsrf } from './csrf.js';
 import { AuthError, isAuthError } from './errors.js';
@@ -40,9 +40,11 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
    * Refuse every token of `sub` issued before `before` (ms; default now). Needs
    * the `revocation` option. Revokes `sub` of `iss`, which must be one of the
    * kit's issuers; without `iss`, of every issuer of the kit (they are one
-   * tenant's domains, so one user space).
+   * tenant's domains, so one user space). With `organizationId`, only the
+   * tokens of `sub` bound to that organization (`organization_id`, or an
+   * organization token's audience) are refused, e.g. after the user left it.
    */
-  revoke(revocation: { sub: string; before?: number; iss?: string }): Promise<void>;
+  revoke(revocation: { sub: string; before?: number; iss?: string; organizationId?: string }): Promise<void>;
   /**
    * Be told of every revocation this kit learns of: its own `revoke()` (the
    * back-channel logout receiver calls it) and, when the store has `subscribe`,
@@ -155,14 +157,18 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       return auth;
     },
     verifyToken: (token) => verifier.verify(token),
-    async revoke({ sub, before, iss }) {
+    async revoke({ sub, before, iss, organizationId }) {
       const store = options.revocation;
       if (!store) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
       if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
       if (iss !== undefined && !options.issuers.includes(iss)) throw new TypeError('logto-authkit: kit.revoke() "iss" must be one of the kit\'s issuers');
+      if (organizationId !== undefined && (typeof organizationId !== 'string' || organizationId === '')) {
+        throw new TypeError('logto-authkit: kit.revoke() "organizationId" must be a non-empty string');
+      }
       const at = before ?? options.now();
+      const subject = organizationId === undefined ? sub : organizationSubject(sub, organizationId);
       for (const issuer of iss === undefined ? options.issuers : [iss]) {
-        const revocation = { iss: issuer, sub, before: at };
+        const revocation = { iss: issuer, sub: subject, before: at };
         await store.revoke(revocation);
         revoked(revocation);
       }

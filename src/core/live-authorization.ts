@@ -5,7 +5,7 @@
  * its subject is revoked (back-channel logout), whichever comes first.
  */
 import type { AuthContext, AuthenticatedContext } from './context.js';
-import type { Revocation } from './revocation-store.js';
+import { organizationSubject, type Revocation } from './revocation-store.js';
 import { AuthError } from './errors.js';
 
 /** What a live authorization needs from a kit (an `AuthKit` fits). */
@@ -35,7 +35,9 @@ const revoked = (): AuthError => new AuthError('token_revoked', 'the access toke
 export function isRevokedBy(revocation: Revocation, auth: AuthenticatedContext<unknown>): boolean {
   const iat = auth.payload.iat;
   // Revocations are per issuer and subject: another tenant's user of the same id is not this one.
-  return revocation.sub === auth.userId && revocation.iss === auth.payload.iss && (typeof iat === 'number' ? iat * 1000 : -Infinity) < revocation.before;
+  // A revocation within an organization reaches only tokens bound to it.
+  const subject = revocation.sub === auth.userId || (auth.organizationId !== undefined && revocation.sub === organizationSubject(auth.userId, auth.organizationId));
+  return subject && revocation.iss === auth.payload.iss && (typeof iat === 'number' ? iat * 1000 : -Infinity) < revocation.before;
 }
 
 /**

@@ -9,7 +9,7 @@
  * const bytes = response.body ? await readBodyLimited(response.body, 512 * 1024) : new Uint8Array(0)
  * ```
  */
-export async function readBodyLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array | undefined> {
+export async function readBodyLimited(body: ReadableStream<Uint8Array>, limit: number): Promise<Uint8Array<ArrayBuffer> | undefined> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -19,6 +19,22 @@ export interface Revocation {
 }
 
 /**
+ * The subject under which a revocation of `sub` within one organization is
+ * stored: every token of `sub` bound to `organizationId` (its
+ * `organization_id` claim, or an organization token's
+ * `urn:logto:organization:<id>` audience) issued before `before` is refused,
+ * while the user's other tokens stay valid. It lives in the store's subject
+ * space, so every store (and Redis across instances) holds it unchanged; a
+ * Logto user id never starts with `[`, so no real subject can collide with it.
+ *
+ * @example
+ * ```ts
+ * organizationSubject('u1', 'org1') // '["organization","org1","u1"]'
+ * ```
+ */
+export const organizationSubject = (sub: string, organizationId: string): string => JSON.stringify(['organization', organizationId, sub]);
+
+/**
  * One ended Logto session (`sid` of a logout token). Access tokens carry no
  * `sid` (a Logto fact), so this revokes no token: it is kept for the app's own
  * sessions, which may be keyed by the `sid` of their ID token.

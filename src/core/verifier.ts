@@ -3,7 +3,8 @@ import type { AuthenticatedContext } from './context.js';
 import type { JWKSStore } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { authenticatedContext } from './build-context.js';
-import { checkStaticClaims, checkTimeClaims, type ClaimRules } from './claims.js';
+import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
+import { organizationSubject, type RevocationStore } from './revocation-store.js';
 import { AuthError, isAuthError, refusal } from './errors.js';
 import { precheckToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
@@ -69,19 +70,35 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     }
   };
 
-  const checkRevoked = async (sub: string, iss: string, issuedAtMs: number): Promise<void> => {
-    if (!revocation) return;
-    let revokedAt: number | undefined;
+  const unreachable = (error: unknown): AuthError =>
+    // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
+    isAuthError(error) ? error : refusal('revocation_unavailable', { message: 'the revocation store cannot be reached', cause: error });
+  const settle = async (answer: Promise<number | undefined>): Promise<number | undefined> => {
     try {
-      const answer = revocation.getRevokedAt(sub, iss);
-      // Stores with a local mirror answer synchronously: no microtask on the hot path.
-      revokedAt = answer instanceof Promise ? await answer : answer;
+      return await answer;
     } catch (error) {
-      // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
-      if (isAuthError(error)) throw error;
-      throw refusal('revocation_unavailable', { message: 'the revocation store cannot be reached', cause: error });
+      throw unreachable(error);
     }
-    if (revokedAt !== undefined && issuedAtMs < revokedAt) throw refusal('revoked');
+  };
+  const read = (sub: string, iss: string): ReturnType<RevocationStore['getRevokedAt']> => {
+    try {
+      return (revocation as RevocationStore).getRevokedAt(sub, iss);
+    } catch (error) {
+      throw unreachable(error);
+    }
+  };
+  const refuseIfRevoked = (at: number | undefined, issuedAtMs: number): void => {
+    if (at !== undefined && issuedAtMs < at) throw refusal('revoked');
+  };
+  // A token bound to an organization is also refused by a revocation of the user within it.
+  const checkRevoked = async (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> => {
+    if (!revocation) return;
+    // Stores with a local mirror answer synchronously: no extra microtask on the hot path.
+    const answer = read(sub, iss);
+    refuseIfRevoked(answer instanceof Promise ? await settle(answer) : answer, issuedAtMs);
+    if (organizationId === undefined) return;
+    const inOrganization = read(organizationSubject(sub, organizationId), iss);
+    refuseIfRevoked(inOrganization instanceof Promise ? await settle(inOrganization) : inOrganization, issuedAtMs);
   };
 
   const checkScopes = (auth: AuthenticatedContext<TClaims>): AuthenticatedContext<TClaims> => {
@@ -116,7 +133,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
     checkRemembered(payload);
-    await checkRevoked(payload.sub as string, payload.iss as string, issuedAtMs);
+    await checkRevoked(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId);
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
@@ -150,7 +167,7 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
           jwks.refreshIfDue();
           checkTimeClaims(hit.value.payload, rules, nowMs);
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
-          if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs);
+          if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs, hit.value.organizationId);
           return checkScopes(hit.value);
         }
         const refused = refusals?.get(token, nowMs);

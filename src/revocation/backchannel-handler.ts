@@ -5,6 +5,7 @@ import { isAuthError } from '../core/errors.js';
 import { LogoutTokenError, verifyLogoutToken, type LogoutTokenRules } from './logout-token.js';
 import { createMemoryRevocationStore } from './memory-store.js';
 import { readLogoutForm } from './read-form.js';
+import { answer, unavailable } from './answer.js';
 
 /** The parts of an `AuthKit` the receiver uses; every `createAuthKit()` result fits. */
 export interface LogoutKit {
@@ -45,15 +46,6 @@ export interface BackchannelLogoutOptions {
 
 /** A Fetch handler: Next.js route handlers, Hono, Bun, Deno, workers. */
 export type FetchHandler = (request: Request) => Promise<Response>;
-
-const answer = (status: number, error?: string, description?: string, headers: Record<string, string> = {}): Response =>
-  // §2.8: 200 on success; errors as JSON {error, error_description}; never cached.
-  new Response(error === undefined ? null : JSON.stringify({ error, error_description: description }), {
-    status,
-    headers: { 'cache-control': 'no-store', ...(error === undefined ? {} : { 'content-type': 'application/json; charset=utf-8' }), ...headers },
-  });
-const unavailable = (retryAfter = 5): Response =>
-  answer(503, 'temporarily_unavailable', 'keys or revocation store unreachable; try again', { 'retry-after': String(retryAfter) });
 
 function clientIdsOf(options: BackchannelLogoutOptions): string[] {
   const ids = options.clientIds ?? (options.clientId === undefined ? [] : [options.clientId]);
@@ -129,7 +121,7 @@ export function createBackchannelLogoutHandler(options: BackchannelLogoutOptions
     } catch (error) {
       if (error instanceof LogoutTokenError) return answer(400, 'invalid_request', error.message);
       // jwks_unavailable, revocation_unavailable, or a store that failed otherwise: an outage, not a bad token.
-      return unavailable(isAuthError(error) ? error.retryAfter : undefined);
+      return unavailable('keys or revocation store unreachable; try again', isAuthError(error) ? error.retryAfter : undefined);
     }
   };
 }

@@ -1,4 +1,5 @@
 import { createBackchannelLogoutHandler, type BackchannelLogoutOptions, type FetchHandler } from './backchannel-handler.js';
+import { createLogtoWebhookHandler, type LogtoWebhookOptions } from './webhook-handler.js';
 
 /**
  * The back-channel logout receiver as a Next.js App Router route: the Fetch
@@ -15,4 +16,20 @@ import { createBackchannelLogoutHandler, type BackchannelLogoutOptions, type Fet
  */
 export function createBackchannelLogoutRoute(options: BackchannelLogoutOptions): { POST: FetchHandler } {
   return { POST: createBackchannelLogoutHandler(options) };
+}
+
+/**
+ * The Logto webhook receiver as a Next.js App Router route (`POST`). Route
+ * handlers receive the raw body untouched, as the signature check needs.
+ *
+ * @example
+ * ```ts
+ * // app/api/logto/webhook/route.ts
+ * import { createLogtoWebhookRoute } from 'logto-authkit'
+ * import { kit } from '@/lib/auth'
+ * export const { POST } = createLogtoWebhookRoute({ kit, signingKey: process.env.LOGTO_WEBHOOK_SIGNING_KEY! })
+ * ```
+ */
+export function createLogtoWebhookRoute(options: LogtoWebhookOptions): { POST: FetchHandler } {
+  return { POST: createLogtoWebhookHandler(options) };
 }

@@ -66,8 +66,11 @@ function toRequest(req: NodeLikeRequest): Request {
 }
 
 /**
- * Adapt a Fetch handler (such as {@link createBackchannelLogoutHandler}'s) to
- * `node:http` and Express. Works with or without a body parser in front.
+ * Adapt any Fetch handler (the back-channel logout or Logto webhook receiver) to
+ * `node:http` and Express. Works with or without a body parser in front; a
+ * receiver that checks a signature over the raw body (Logto webhooks) needs
+ * none, or `express.raw()`, since a parsed JSON body cannot be re-serialized
+ * byte for byte.
  *
  * @example
  * ```ts

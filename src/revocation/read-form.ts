@@ -1,12 +1,7 @@
-import { readBodyLimited } from '../core/read-body.js';
+import { readPostBody, utf8, type BodyRefusal } from './read-post-body.js';
 
 /** Why a back-channel logout request was refused before its token was looked at. */
-export interface FormRefusal {
-  status: 400 | 405 | 413 | 415;
-  description: string;
-}
-
-const FORM_TYPE = 'application/x-www-form-urlencoded';
+export type FormRefusal = BodyRefusal;
 
 /**
  * Take the `logout_token` out of a back-channel logout request: only `POST`
@@ -21,19 +16,10 @@ const FORM_TYPE = 'application/x-www-form-urlencoded';
  * ```
  */
 export async function readLogoutForm(request: Request, maxBodySize: number): Promise<{ token: string } | FormRefusal> {
-  if (request.method.toUpperCase() !== 'POST') return { status: 405, description: 'back-channel logout takes POST only' };
-  const type = (request.headers.get('content-type') ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== FORM_TYPE) return { status: 415, description: `back-channel logout takes ${FORM_TYPE} only` };
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > maxBodySize) return { status: 413, description: 'request body is larger than accepted' };
-  const bytes = request.body ? await readBodyLimited(request.body, maxBodySize) : new Uint8Array(0);
-  if (!bytes) return { status: 413, description: 'request body is larger than accepted' };
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { status: 400, description: 'request body is not UTF-8' };
-  }
+  const body = await readPostBody(request, { type: 'application/x-www-form-urlencoded', maxBodySize, what: 'back-channel logout' });
+  if ('status' in body) return body;
+  const text = utf8(body.bytes);
+  if (text === undefined) return { status: 400, description: 'request body is not UTF-8' };
   const tokens = new URLSearchParams(text).getAll('logout_token');
   // Two tokens in one request leave it ambiguous which session ended.
   if (tokens.length !== 1 || tokens[0] === '') return { status: 400, description: 'request must carry exactly one logout_token' };

@@ -350,3 +350,27 @@ describe('kit.revoke and issuers', () => {
     expect((await kit.verifyToken(token)).userId).toBe('one');
   });
 });
+
+describe('kit.revoke within one organization', () => {
+  it('refuses the user’s tokens bound to that organization (organization_id or organization token), cached or not, and keeps their others', async () => {
+    const now = Date.now();
+    const revocation = createMemoryRevocationStore();
+    const kit = makeKit({ revocation, organizationTokens: true });
+    const mint = (claims: Record<string, unknown>) => issuer.mintToken({ sub: 'member', ...claims }, { now: now - 5_000 });
+    const inOrg = await mint({ organization_id: 'org-left' });
+    const orgToken = await issuer.mintOrganizationToken('org-left', [], { sub: 'member' }, { now: now - 5_000 });
+    const otherOrg = await mint({ organization_id: 'org-kept' });
+    const plain = await mint({});
+    const otherUser = await issuer.mintToken({ sub: 'someone-else', organization_id: 'org-left' }, { now: now - 5_000 });
+    // Cached first: a revocation must reach tokens the cache already holds.
+    for (const token of [inOrg, orgToken, otherOrg, plain, otherUser]) await kit.verifyToken(token);
+    await kit.revoke({ sub: 'member', organizationId: 'org-left' });
+    expect((await rejection(kit.verifyToken(inOrg))).code).toBe('token_revoked');
+    expect((await rejection(kit.verifyToken(orgToken))).code).toBe('token_revoked');
+    for (const token of [otherOrg, plain, otherUser]) expect((await kit.verifyToken(token)).isAuthenticated).toBe(true);
+    // A fresh token in that organization (issued after the revocation) is accepted.
+    expect((await kit.verifyToken(await issuer.mintToken({ sub: 'member', organization_id: 'org-left' }, { now: now + 2_000 }))).organizationId).toBe('org-left');
+    expect(revocation.getRevokedAt('member', issuer.issuer)).toBeUndefined();
+    await expect(kit.revoke({ sub: 'member', organizationId: '' })).rejects.toThrow(/"organizationId"/);
+  });
+});

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import type { AuthenticatedContext } from '../../src/core/context.js';
 import { authorizationDeadline, createLiveAuthorization, isRevokedBy, liveExpiryError } from '../../src/core/live-authorization.js';
+import { organizationSubject } from '../../src/core/revocation-store.js';
 import { createMemoryRevocationStore } from '../../src/revocation/memory-store.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
 
@@ -188,5 +189,16 @@ describe('isRevokedBy', () => {
     expect(isRevokedBy({ iss, sub: 'other', before: iatMs + 1 }, auth)).toBe(false);
     // Another tenant's user of the same id.
     expect(isRevokedBy({ iss: 'https://other.logto.app/oidc', sub: 'rule', before: iatMs + 1 }, auth)).toBe(false);
+  });
+
+  it('a revocation within an organization ends only streams whose token is bound to it', async () => {
+    const kit = makeKit();
+    const inOrg = await signedIn(kit, { sub: 'member', organization_id: 'org-left' });
+    const plain = await signedIn(kit, { sub: 'member' });
+    const iss = inOrg.payload.iss as string;
+    const before = (inOrg.payload.iat as number) * 1000 + 1;
+    const revocation = { iss, sub: organizationSubject('member', 'org-left'), before };
+    expect([isRevokedBy(revocation, inOrg), isRevokedBy(revocation, plain)]).toEqual([true, false]);
+    expect(isRevokedBy({ ...revocation, sub: organizationSubject('member', 'org-kept') }, inOrg)).toBe(false);
   });
 });
