@@ -1,0 +1,140 @@
+/**
+ * The counters behind `kit.stats()`, kept whether or not anyone listens (an
+ * increment allocates nothing), and the one place that turns what the
+ * verifier, the key store and the revocation store report into events.
+ */
+import type { AuthError, AuthErrorCode } from './errors.js';
+import type { EventHub, KeyStoreObserver } from './events.js';
+import type { JWKSFetchFailure } from './jwks-fetch.js';
+import type { JWKSStoreStatus } from './jwks-state.js';
+import type { Revocation } from './revocation-store.js';
+
+/** Counters and gauges of one kit, for a `/metrics` or health endpoint. A plain object, safe to `JSON.stringify`. */
+export interface AuthKitStats {
+  readonly verifications: {
+    readonly authenticated: number;
+    readonly refused: number;
+    /** Verifications answered from the verified-token or refused-signature cache. */
+    readonly cacheHits: number;
+    readonly cacheMisses: number;
+    /** `cacheHits / (cacheHits + cacheMisses)`, or 0 before the first verification. */
+    readonly cacheHitRate: number;
+    /** Refusals per error code. */
+    readonly refusedByCode: Readonly<Partial<Record<AuthErrorCode, number>>>;
+  };
+  /** The verified-token cache now, or undefined with `tokenCache: false`. */
+  readonly tokenCache: { readonly entries: number; readonly bytes: number; readonly maxEntries: number; readonly maxBytes: number } | undefined;
+  readonly jwks: {
+    readonly status: JWKSStoreStatus;
+    /** Milliseconds since the last successful fetch, or undefined before one. */
+    readonly ageMs: number | undefined;
+    /** Keys in the set after the last successful fetch. */
+    readonly keyCount: number;
+    readonly fetches: number;
+    readonly fetchFailures: number;
+    readonly keysChanged: number;
+    readonly refetchesRefused: number;
+    readonly staleServed: number;
+    /** The last fetch's failure, or undefined after a success. */
+    readonly lastError: { readonly failure: JWKSFetchFailure; readonly message: string } | undefined;
+  };
+  /** Undefined without the `revocation` option. */
+  readonly revocation: {
+    /** The store's `healthy`, or true for a store that cannot be unreachable (the in-memory one). */
+    readonly healthy: boolean;
+    /** Revocations applied to this kit's cache (its own and, through the store, other instances'). */
+    readonly applied: number;
+  } | undefined;
+}
+
+/** What the kit feeds its counters and listeners with. */
+export interface KitTelemetry extends KeyStoreObserver {
+  verified(cacheHit: boolean, error?: AuthError): void;
+  keysChanged(kids: ReadonlySet<string>): void;
+  revocationApplied(revocation: Revocation): void;
+  healthChanged(healthy: boolean): void;
+  counters(): Omit<AuthKitStats, 'tokenCache' | 'jwks' | 'revocation'> & {
+    jwks: Pick<AuthKitStats['jwks'], 'keyCount' | 'fetchFailures' | 'keysChanged' | 'refetchesRefused' | 'staleServed'>;
+    revocationsApplied: number;
+  };
+}
+
+/**
+ * Create the counters of a kit, emitting to `hub` only while it has listeners.
+ *
+ * @example
+ * ```ts
+ * const telemetry = createKitTelemetry(createEventHub())
+ * telemetry.verified(false, error)
+ * ```
+ */
+export function createKitTelemetry(hub: EventHub): KitTelemetry {
+  let authenticated = 0;
+  let refused = 0;
+  let cacheHits = 0;
+  let cacheMisses = 0;
+  const refusedByCode: Partial<Record<AuthErrorCode, number>> = {};
+  let keyCount = 0;
+  let fetchFailures = 0;
+  let keysChanged = 0;
+  let refetchesRefused = 0;
+  let staleServed = 0;
+  let revocationsApplied = 0;
+
+  return {
+    verified(cacheHit, error) {
+      if (cacheHit) cacheHits += 1;
+      else cacheMisses += 1;
+      if (error === undefined) {
+        authenticated += 1;
+        if (hub.active) hub.emit({ type: 'verification', outcome: 'authenticated', cacheHit });
+        return;
+      }
+      refused += 1;
+      refusedByCode[error.code] = (refusedByCode[error.code] ?? 0) + 1;
+      if (hub.active) hub.emit({ type: 'verification', outcome: 'refused', code: error.code, cacheHit });
+    },
+    fetchStarted() {
+      if (hub.active) hub.emit({ type: 'jwks.fetch', phase: 'started' });
+    },
+    fetchSucceeded(durationMs, count) {
+      keyCount = count;
+      if (hub.active) hub.emit({ type: 'jwks.fetch', phase: 'succeeded', durationMs, keyCount: count });
+    },
+    fetchFailed(durationMs, failure) {
+      fetchFailures += 1;
+      if (hub.active) hub.emit({ type: 'jwks.fetch', phase: 'failed', durationMs, failure });
+    },
+    refetchRefused(cause) {
+      refetchesRefused += 1;
+      if (hub.active) hub.emit({ type: 'jwks.refetch_refused', cause });
+    },
+    staleServed(ageMs) {
+      staleServed += 1;
+      if (hub.active) hub.emit({ type: 'jwks.stale_served', ageMs });
+    },
+    keysChanged(kids) {
+      keysChanged += 1;
+      if (hub.active) hub.emit({ type: 'jwks.keys_changed', kids: [...kids] });
+    },
+    revocationApplied({ iss, sub, before }) {
+      revocationsApplied += 1;
+      if (hub.active) hub.emit({ type: 'revocation.applied', iss, sub, before });
+    },
+    healthChanged(healthy) {
+      if (hub.active) hub.emit({ type: 'revocation.health_changed', healthy });
+    },
+    counters: () => ({
+      verifications: {
+        authenticated,
+        refused,
+        cacheHits,
+        cacheMisses,
+        cacheHitRate: cacheHits + cacheMisses === 0 ? 0 : cacheHits / (cacheHits + cacheMisses),
+        refusedByCode: { ...refusedByCode },
+      },
+      jwks: { keyCount, fetchFailures, keysChanged, refetchesRefused, staleServed },
+      revocationsApplied,
+    }),
+  };
+}
