@@ -1,5 +1,6 @@
 import type { AuthContext, AuthenticatedContext } from './context.js';
-import { AuthError } from './errors.js';
+import { AuthError, refusal } from './errors.js';
+import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { hasAnyScope, missingScopes } from './scopes.js';
 
 /** What an operation requires of its caller. Shared by every adapter. */
@@ -69,13 +70,13 @@ export function callerError(auth: Exclude<AuthContext<unknown>, AuthenticatedCon
  */
 export function organizationError(auth: AuthenticatedContext<unknown>, organizationId: unknown): AuthError | undefined {
   if (typeof organizationId !== 'string' || organizationId === '') {
-    return new AuthError('organization_mismatch', 'the addressed organization id is missing or empty');
+    return refusal('organization_id_missing');
   }
   if (auth.organizationId === undefined) {
-    return new AuthError('organization_mismatch', 'token is not bound to an organization; request one with organization_id');
+    return refusal('organization_required');
   }
   if (auth.organizationId !== organizationId) {
-    return new AuthError('organization_mismatch', 'token belongs to another organization');
+    return refusal('other_organization');
   }
   return undefined;
 }
@@ -112,6 +113,8 @@ export function requirementScopeError(auth: AuthenticatedContext<unknown>, scope
 function grantedScopeError(granted: readonly string[], scopes: readonly string[], anyScopes: readonly string[], note: string): AuthError | undefined {
   const missing = missingScopes(granted, scopes);
   if (missing.length > 0) {
+    // Logto drops `scope` when no role grants any of the API's permissions: a Console fix, named as such.
+    if (granted.length === 0 && note === '') return refusal('empty_scope', { message: `${REFUSAL_REASONS.empty_scope.description} (required: ${missing.join(' ')})`, requiredScopes: scopes });
     return new AuthError('insufficient_scope', `missing required scope(s): ${missing.join(' ')}${note}`, { requiredScopes: scopes });
   }
   if (!hasAnyScope(granted, anyScopes)) {

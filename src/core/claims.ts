@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 
 /** The claim rules a token must meet, derived once from the options. */
 export interface ClaimRules {
@@ -33,29 +33,30 @@ const isDate = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 export function checkStaticClaims(payload: Record<string, unknown>, rules: ClaimRules): void {
   const { iss, aud, sub, scope, client_id: clientId, organization_id: organizationId } = payload;
   if (typeof iss !== 'string' || !rules.issuers.includes(iss)) {
-    throw new AuthError('invalid_issuer', 'token was not issued by a trusted issuer');
+    throw refusal('issuer_mismatch');
   }
   if (!audienceMatches(aud, rules)) {
     const org = typeof aud === 'string' && aud.startsWith(ORGANIZATION_AUDIENCE_PREFIX);
-    throw new AuthError('invalid_audience', org ? 'organization tokens are not accepted by this API' : 'token was not issued for this API');
+    throw refusal(org ? 'organization_token' : 'audience_mismatch');
   }
-  if (typeof sub !== 'string' || sub === '') throw new AuthError('invalid_claims', 'token has no subject (sub)');
-  if (scope !== undefined && typeof scope !== 'string') throw new AuthError('invalid_claims', 'scope claim must be a string');
-  if (clientId !== undefined && typeof clientId !== 'string') throw new AuthError('invalid_claims', 'client_id claim must be a string');
+  if (typeof sub !== 'string' || sub === '') throw refusal('missing_subject');
+  if (scope !== undefined && typeof scope !== 'string') throw refusal('malformed_claim', { message: 'scope claim must be a string' });
+  if (clientId !== undefined && typeof clientId !== 'string') throw refusal('malformed_claim', { message: 'client_id claim must be a string' });
   if (organizationId !== undefined && (typeof organizationId !== 'string' || organizationId === '')) {
-    throw new AuthError('invalid_claims', 'organization_id claim must be a non-empty string');
+    throw refusal('malformed_claim', { message: 'organization_id claim must be a non-empty string' });
   }
   const audiences: unknown[] = Array.isArray(aud) ? aud : [aud];
   const orgAudiences = audiences.filter((a) => typeof a === 'string' && a.startsWith(ORGANIZATION_AUDIENCE_PREFIX));
   // One token, one organization: an organization token naming another organization_id is ambiguous.
   if (orgAudiences.length > 1 || (orgAudiences.length === 1 && organizationId !== undefined && orgAudiences[0] !== ORGANIZATION_AUDIENCE_PREFIX + organizationId)) {
-    throw new AuthError('invalid_claims', 'token names more than one organization');
+    throw refusal('ambiguous_organization');
   }
   for (const name of ['exp', 'nbf', 'iat'] as const) {
     const value = payload[name];
     // jose alone takes a token without exp, and `exp: 1e400` (Infinity) as never expiring.
     if (value === undefined ? name === 'exp' : !isDate(value)) {
-      throw new AuthError('invalid_token', `token ${name} claim is ${value === undefined ? 'missing' : 'not a valid date (a finite number of seconds)'}`);
+      const message = `token ${name} claim is ${value === undefined ? 'missing' : 'not a valid date (a finite number of seconds)'}`;
+      throw refusal(value === undefined ? 'missing_exp' : 'malformed_time_claim', { message });
     }
   }
 }
@@ -74,14 +75,14 @@ export function checkTimeClaims(payload: Record<string, unknown>, rules: ClaimRu
   const tolerance = rules.clockTolerance;
   const exp = payload.exp as number;
   // RFC 7519 §4.1.4: the token must not be accepted on or after exp.
-  if (now - tolerance >= exp) throw new AuthError('token_expired', 'token has expired');
+  if (now - tolerance >= exp) throw refusal('expired');
   const nbf = payload.nbf as number | undefined;
-  if (nbf !== undefined && now + tolerance < nbf) throw new AuthError('token_not_yet_valid', 'token is not valid yet (nbf)');
+  if (nbf !== undefined && now + tolerance < nbf) throw refusal('not_yet_valid');
   const iat = payload.iat as number | undefined;
-  if (iat !== undefined && now + tolerance < iat) throw new AuthError('token_not_yet_valid', 'token was issued in the future (iat)');
+  if (iat !== undefined && now + tolerance < iat) throw refusal('issued_in_future');
   if (rules.maxTokenAge !== undefined) {
-    if (iat === undefined) throw new AuthError('token_too_old', 'token has no iat, so its age cannot be checked');
-    if (now - iat > rules.maxTokenAge + tolerance) throw new AuthError('token_too_old', 'token is older than this API allows');
+    if (iat === undefined) throw refusal('missing_iat');
+    if (now - iat > rules.maxTokenAge + tolerance) throw refusal('too_old');
   }
 }
 

@@ -6,7 +6,7 @@
 import type { AuthContext } from './context.js';
 import type { AuthKit } from './kit.js';
 import type { AuthInput, NodeRequestLike } from './request.js';
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
@@ -44,7 +44,7 @@ export function upgradeRequestInput(request: unknown): NodeRequestLike | undefin
  */
 export async function refusedConnectionContext<TClaims>(kit: AuthKit<TClaims>, message: string): Promise<AuthContext<TClaims>> {
   const base = await kit.createAuthContext('');
-  const error = new AuthError('invalid_token', message);
+  const error = refusal('malformed_connection_params', { message });
   return base.status === 'authenticated' ? base : { ...base, error };
 }
 

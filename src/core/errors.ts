@@ -4,6 +4,8 @@
  * none keeps its own mapping.
  */
 
+import { DEFAULT_REFUSAL_REASON, REFUSAL_REASONS, type RefusalReason } from './refusal-reasons.js';
+
 /** Every reason a request can be refused. A stable string-literal union. */
 export type AuthErrorCode =
   | 'invalid_request'
@@ -94,6 +96,8 @@ export interface AuthErrorOptions {
   realm?: string;
   /** Seconds after which a retry may succeed (an outage); rounded up to a whole second of at least 1. */
   retryAfter?: number;
+  /** The check that refused (see `REFUSAL_REASONS`). @default the general reason of the code */
+  reason?: RefusalReason;
 }
 
 /**
@@ -111,6 +115,8 @@ export class AuthError extends Error {
   override readonly name = 'AuthError';
   /** Stable code; see the table in the README. */
   readonly code: AuthErrorCode;
+  /** Which check refused, finer than `code` (e.g. `opaque_token`, `audience_mismatch`); safe to show a client. */
+  readonly reason: RefusalReason;
   /** HTTP status for this code. */
   readonly status: AuthErrorStatus;
   /** Scopes that were required (for `insufficient_scope`). */
@@ -131,6 +137,7 @@ export class AuthError extends Error {
       Error.stackTraceLimit = limit;
     }
     this.code = code;
+    this.reason = options.reason ?? DEFAULT_REFUSAL_REASON[code];
     this.status = AUTH_ERROR_TABLE[code].status;
     this.requiredScopes = options.requiredScopes;
     const { retryAfter } = options;
@@ -153,6 +160,20 @@ export class AuthError extends Error {
 /** Whether `value` is an {@link AuthError} (works across duplicated installs). */
 export function isAuthError(value: unknown): value is AuthError {
   return value instanceof AuthError || (value instanceof Error && value.name === 'AuthError' && 'code' in value && typeof value.code === 'string' && value.code in AUTH_ERROR_TABLE);
+}
+
+/**
+ * The refusal for `reason`: its code, and its plain-words description as the
+ * message unless `message` is given (a description with specifics, e.g. the scopes).
+ *
+ * @example
+ * ```ts
+ * throw refusal('opaque_token') // AuthError invalid_token: 'this is an opaque token, not a JWT: …'
+ * ```
+ */
+export function refusal(reason: RefusalReason, options: AuthErrorOptions & { message?: string } = {}): AuthError {
+  const { code, description } = REFUSAL_REASONS[reason];
+  return new AuthError(code, options.message ?? description, { ...options, reason });
 }
 
 /** The table row of a code. */

@@ -1,6 +1,6 @@
 import { callerError, organizationError, requirementScopeError } from './authorize.js';
 import type { AuthContext, AuthenticatedContext } from './context.js';
-import { AuthError } from './errors.js';
+import { refusal, type AuthError } from './errors.js';
 import { policyError, type Policy } from './policies.js';
 import { createPolicyMemo, type PolicyMemo } from './policy-memo.js';
 import type { Requirement, RequirementResolver } from './requirement.js';
@@ -24,7 +24,7 @@ const isPromise = (value: unknown): value is PromiseLike<unknown> =>
   typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 
 // A resolver that cannot tell the organization (bad input, a failed lookup) must refuse, never fall through.
-const unresolved = (cause: unknown): AuthError => new AuthError('organization_mismatch', 'the addressed organization could not be determined', { cause });
+const unresolved = (cause: unknown): AuthError => refusal('organization_unresolved', { cause });
 
 /**
  * Decide whether `auth` meets `requirement`, in one order for every adapter:

@@ -6,19 +6,20 @@
  * was signed out.
  */
 import type { AuthErrorCode } from './errors.js';
+import type { RefusalReason } from './refusal-reasons.js';
 import type { JWKSFetchFailure } from './jwks-fetch.js';
 
 /** Why an unknown `kid` did not cause a refetch: the budget is spent, a failed fetch is cooling down, or the kid was looked up in vain moments ago. */
 export type RefetchRefusal = 'budget' | 'cooldown' | 'recently_missing';
 
-/** One token verified: accepted, or refused with its `code` (and `reason`, when the refusal has one). */
+/** One token verified: accepted, or refused with its `code` and `reason`. */
 export interface VerificationEvent {
   readonly type: 'verification';
   readonly outcome: 'authenticated' | 'refused';
   /** The refusal's code; absent when authenticated. */
   readonly code?: AuthErrorCode;
-  /** The refusal's machine reason, when it carries one. */
-  readonly reason?: string;
+  /** The check that refused (`AuthError.reason`); absent when authenticated. */
+  readonly reason?: RefusalReason;
   /** Answered from the verified-token cache or the refused-signature cache. */
   readonly cacheHit: boolean;
 }

@@ -2,7 +2,7 @@
  * Finds the access tokens a request presents, in the configured order. Nothing
  * here judges a token: it only says where each one came from.
  */
-import { AuthError } from './errors.js';
+import { refusal, type AuthError } from './errors.js';
 import type { TokenSource } from './options.js';
 import type { RequestView } from './request.js';
 
@@ -40,7 +40,10 @@ const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 // RFC 6750 §3.1: a malformed request or one with more than one credential is
 // `invalid_request` (400), not a bad token.
-const malformed = (): AuthError => new AuthError('invalid_request', 'the Authorization header is malformed or repeated');
+const malformed = (): AuthError => refusal('malformed_authorization');
+// A bare token where `Bearer <token>` belongs: a JWT (it has dots) or a word longer than any
+// registered scheme name (IANA HTTP Authentication Schemes, the longest is 16 characters).
+const BARE_TOKEN = /^(?:[A-Za-z0-9_-]+\.[A-Za-z0-9_.-]+|[A-Za-z0-9\-._~+/]{24,}=*)$/;
 
 type HeaderResult = { token: string } | { error: AuthError } | undefined;
 
@@ -48,11 +51,13 @@ function fromAuthorization(view: RequestView): HeaderResult {
   // RFC 9110 §5.5: surrounding whitespace is not part of a field value.
   // (`header` answers undefined for a repeated Authorization; headerCount tells it apart from none.)
   const value = view.header('authorization')?.trim();
-  if (value === undefined) return view.headerCount('authorization') > 1 ? { error: malformed() } : undefined;
+  if (value === undefined) return view.headerCount('authorization') > 1 ? { error: refusal('repeated_authorization') } : undefined;
   // An empty header carries no credentials: the same as no header.
   if (value === '') return undefined;
   let end = 0;
   while (end < value.length && value.charCodeAt(end) !== 0x20 && value.charCodeAt(end) !== 0x09) end++;
+  // RFC 7235 §2.1: credentials start with a scheme. A lone token is our client's mistake, worth naming.
+  if (end === value.length && BARE_TOKEN.test(value)) return { error: refusal('missing_scheme') };
   // Another scheme (Basic, DPoP, ...) is someone else's business, not an error of ours.
   if (!BEARER_SCHEME.test(value.slice(0, end))) return undefined;
   let start = end;

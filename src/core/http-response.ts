@@ -1,10 +1,15 @@
 import type { AuthError } from './errors.js';
+import type { RefusalReason } from './refusal-reasons.js';
 
 /** A JSON error answer, ready for any HTTP framework. */
 export interface AuthErrorResponse {
   status: number;
   headers: Record<string, string>;
-  body: { error: string; error_description: string };
+  /**
+   * RFC 6750 §3 names `error` and `error_description`; `reason` is the finer, machine-readable
+   * check that refused (e.g. `opaque_token`), so a client can branch without parsing the text.
+   */
+  body: { error: string; error_description: string; reason: RefusalReason };
 }
 
 /**
@@ -22,7 +27,7 @@ export function authErrorResponse(error: AuthError): AuthErrorResponse {
   const headers: Record<string, string> = { 'cache-control': 'no-store', 'content-type': 'application/json; charset=utf-8' };
   if (error.wwwAuthenticate) headers['www-authenticate'] = error.wwwAuthenticate;
   if (error.retryAfter !== undefined) headers['retry-after'] = String(error.retryAfter);
-  return { status: error.status, headers, body: { error: error.code, error_description: error.message } };
+  return { status: error.status, headers, body: { error: error.code, error_description: error.message, reason: error.reason } };
 }
 
 /**

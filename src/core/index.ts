@@ -6,6 +6,7 @@ export {
   AUTH_ERROR_TABLE,
   describeAuthError,
   isAuthError,
+  refusal,
   type AuthErrorCode,
   type AuthErrorMeaning,
   type AuthErrorStatus,
@@ -13,6 +14,9 @@ export {
   type AuthGraphQLCode,
   type AuthTRPCCode,
 } from './errors.js';
+export { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning, type AuthKitWarningCode, type ConfigurationFacts } from './config-diagnostics.js';
+export type { RefusalReport, RefusedTokenFacts } from './refusal-report.js';
+export { REFUSAL_REASONS, DEFAULT_REFUSAL_REASON, isRefusalReason, type RefusalReason, type RefusalReasonInfo } from './refusal-reasons.js';
 export { AuthKitOptionsError, SUPPORTED_ALGORITHMS, type AuthKitOptions, type ClaimsSchema, type NormalizedOptions, type TokenSource } from './options.js';
 export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions } from './cookie-header.js';
 export { toRequestView, type AuthInput, type NodeRequestLike, type PlainRequestLike, type RequestView } from './request.js';

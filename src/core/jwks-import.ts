@@ -3,7 +3,7 @@
  * key to one algorithm), re-imported when new material appears under the same kid.
  */
 import { importJWK } from 'jose';
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 import { keyFitsAlgorithm } from './jwks-keys.js';
 import type { KeyEntry } from './jwks-loader.js';
 
@@ -28,7 +28,7 @@ export function createKeyImporter(): KeyImporter {
   const imported = new Map<string, { kid: string; material: string; key: Promise<CryptoKey> }>();
   return {
     async importKey(kid, entry, alg) {
-      if (!keyFitsAlgorithm(entry.jwk, alg)) throw new AuthError('invalid_token', 'the token key does not fit its algorithm');
+      if (!keyFitsAlgorithm(entry.jwk, alg)) throw refusal('key_algorithm_mismatch');
       const cacheKey = `${kid}\u0000${alg}`;
       let cached = imported.get(cacheKey);
       if (cached === undefined || cached.material !== entry.material) {
@@ -46,7 +46,7 @@ export function createKeyImporter(): KeyImporter {
       try {
         return await cached.key;
       } catch (error) {
-        throw new AuthError('invalid_token', 'the token key cannot be used for its algorithm', { cause: error });
+        throw refusal('key_algorithm_mismatch', { message: 'the token key cannot be used for its algorithm', cause: error });
       }
     },
     retain(keys) {

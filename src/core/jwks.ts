@@ -4,7 +4,7 @@
  * by every caller, and unknown-`kid` refetches bounded by a small budget and a memory
  * of kids looked up in vain.
  */
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 import type { KeyStoreObserver } from './events.js';
 import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
 import { createKeyImporter } from './jwks-import.js';
@@ -111,10 +111,10 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   });
 
   const freshness = () => keySetFreshness(loader.fetchedAt, now(), cacheTtl, staleTtl);
-  const unavailable = (message: string, waitMs = loader.retryInMs()) =>
-    new AuthError('jwks_unavailable', message, { cause: loader.lastError, retryAfter: seconds(waitMs) });
-  const closed = () => new AuthError('jwks_unavailable', 'the key store is closed');
-  const notInSet = () => new AuthError('invalid_token', 'the token key is not in the key set');
+  const unavailable = (message: string, waitMs = loader.retryInMs(), reason: 'jwks_unavailable' | 'jwks_refetch_cooldown' = 'jwks_unavailable') =>
+    refusal(reason, { message, cause: loader.lastError, retryAfter: seconds(waitMs) });
+  const closed = () => refusal('key_store_closed');
+  const notInSet = () => refusal('unknown_kid');
 
   function revalidate(): void {
     if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
@@ -154,7 +154,7 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
       }
       if (!budget.take() && !(force && forcedBudget.take())) {
         observer?.refetchRefused('budget');
-        throw unavailable('the key set is not refetched for this key id yet', budget.waitMs());
+        throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
       }
       void loader.load();
     }
@@ -169,7 +169,7 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
 
   async function resolveKey(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): Promise<{ key: CryptoKey; material: string }> {
     if (loader.closed) throw closed();
-    if (!options.algorithms.includes(header.alg)) throw new AuthError('invalid_token', 'the token algorithm is not allowed');
+    if (!options.algorithms.includes(header.alg)) throw refusal('algorithm_not_allowed');
     const keys = await usableKeys();
     const entry = keys.get(header.kid) ?? (await lookupUnknown(header.kid, lookup.forceRefetch === true));
     return { key: await importer.importKey(header.kid, entry, header.alg), material: entry.material };

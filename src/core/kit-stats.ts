@@ -7,6 +7,7 @@ import type { AuthError, AuthErrorCode } from './errors.js';
 import type { EventHub, KeyStoreObserver } from './events.js';
 import type { JWKSFetchFailure } from './jwks-fetch.js';
 import type { JWKSStoreStatus } from './jwks-state.js';
+import type { RefusalReason } from './refusal-reasons.js';
 import type { Revocation } from './revocation-store.js';
 
 /** Counters and gauges of one kit, for a `/metrics` or health endpoint. A plain object, safe to `JSON.stringify`. */
@@ -21,6 +22,8 @@ export interface AuthKitStats {
     readonly cacheHitRate: number;
     /** Refusals per error code. */
     readonly refusedByCode: Readonly<Partial<Record<AuthErrorCode, number>>>;
+    /** Refusals per reason (`opaque_token`, `audience_mismatch`, …): what to fix, where a code only says who refused. */
+    readonly refusedByReason: Readonly<Partial<Record<RefusalReason, number>>>;
   };
   /** The verified-token cache now, or undefined with `tokenCache: false`. */
   readonly tokenCache: { readonly entries: number; readonly bytes: number; readonly maxEntries: number; readonly maxBytes: number } | undefined;
@@ -74,6 +77,7 @@ export function createKitTelemetry(hub: EventHub): KitTelemetry {
   let cacheHits = 0;
   let cacheMisses = 0;
   const refusedByCode: Partial<Record<AuthErrorCode, number>> = {};
+  const refusedByReason: Partial<Record<RefusalReason, number>> = {};
   let keyCount = 0;
   let fetchFailures = 0;
   let keysChanged = 0;
@@ -92,7 +96,8 @@ export function createKitTelemetry(hub: EventHub): KitTelemetry {
       }
       refused += 1;
       refusedByCode[error.code] = (refusedByCode[error.code] ?? 0) + 1;
-      if (hub.active) hub.emit({ type: 'verification', outcome: 'refused', code: error.code, cacheHit });
+      refusedByReason[error.reason] = (refusedByReason[error.reason] ?? 0) + 1;
+      if (hub.active) hub.emit({ type: 'verification', outcome: 'refused', code: error.code, reason: error.reason, cacheHit });
     },
     fetchStarted() {
       if (hub.active) hub.emit({ type: 'jwks.fetch', phase: 'started' });
@@ -132,6 +137,7 @@ export function createKitTelemetry(hub: EventHub): KitTelemetry {
         cacheMisses,
         cacheHitRate: cacheHits + cacheMisses === 0 ? 0 : cacheHits / (cacheHits + cacheMisses),
         refusedByCode: { ...refusedByCode },
+        refusedByReason: { ...refusedByReason },
       },
       jwks: { keyCount, fetchFailures, keysChanged, refetchesRefused, staleServed },
       revocationsApplied,

@@ -10,6 +10,7 @@ import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
+import { createRefusalReporter } from './refusal-report.js';
 import { toRequestView, type AuthInput } from './request.js';
 import { createTokenVerifier } from './verifier.js';
 
@@ -107,9 +108,27 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     staleTtl: options.jwksStaleTtl,
     algorithms: options.algorithms,
   });
-  const verifier = createTokenVerifier(options, jwks, telemetry.verified);
-  const { cache } = verifier;
+  const tokenVerifier = createTokenVerifier(options, jwks, telemetry.verified);
+  const { cache } = tokenVerifier;
   const unsubscribers: (() => void)[] = [jwks.onKeysChanged((kids) => telemetry.keysChanged(kids))];
+  for (const warning of options.warnings) options.onWarning(warning);
+  let kids: readonly string[] = [];
+  if (options.onRefused) unsubscribers.push(jwks.onKeysChanged((current) => void (kids = [...current])));
+  const report = options.onRefused
+    ? createRefusalReporter({ onRefused: options.onRefused, perMinute: options.onRefusedPerMinute, now: options.now, issuers: options.issuers, audiences: options.audiences, kids: () => kids })
+    : undefined;
+  const verifier = report
+    ? {
+        async verify(token: string) {
+          try {
+            return await tokenVerifier.verify(token);
+          } catch (error) {
+            if (isAuthError(error)) report(error, token);
+            throw error;
+          }
+        },
+      }
+    : tokenVerifier;
   if (cache) unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
   const revocationListeners = new Set<(revocation: Revocation) => void>();
   const store = options.revocation;
@@ -140,6 +159,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
         const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
         if (csrfError) {
           telemetry.verified(false, csrfError);
+          report?.(csrfError);
           throw csrfError;
         }
         return await verifier.verify(token);
@@ -150,6 +170,8 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
         if (error.status === 503) outage ??= error;
       }
     }
+    // A malformed Authorization header is the client's mistake to hear of; no token at all is not.
+    if (malformed) report?.(malformed);
     const error = outage ?? firstError ?? malformed;
     if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
     return anonymousContext(error ?? missing());

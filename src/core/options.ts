@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { RevocationStore } from './revocation-store.js';
+import { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning } from './config-diagnostics.js';
+import type { RefusalReport } from './refusal-report.js';
 
 /** Algorithms Logto can sign with (LOGTO-FACTS: RS256, PS256, ES256, ES384, ES512). */
 export const SUPPORTED_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512', 'EdDSA'] as const;
@@ -75,6 +77,30 @@ export interface AuthKitOptions<TClaims = Record<string, unknown>> {
   fetch?: typeof fetch;
   /** Injected clock in ms (tests). @default Date.now */
   now?: () => number;
+  /**
+   * Told of likely set-up mistakes found at construction (an `issuer` without `/oidc`, a
+   * `jwksUrl` on another origin, an `audience` shaped like a client id). Never given a token.
+   * @default console.warn, each distinct warning once per process
+   * @example
+   * ```ts
+   * createAuthKit({ logtoUrl, audience, onWarning: (w) => logger.warn(w.message, { code: w.code }) })
+   * ```
+   */
+  onWarning?: (warning: AuthKitWarning) => void;
+  /**
+   * Told of refused tokens and requests, with what the client is never shown: the
+   * token's `iss`, `aud`, `exp`, `kid` beside the expected issuers, audiences, clock and
+   * key ids (never the token, its signature or `sub`). At most `onRefusedPerMinute` reports per
+   * reason per minute; `report.suppressed` counts the rest. A request without any token is not a refusal here.
+   * @default undefined (no reports)
+   * @example
+   * ```ts
+   * createAuthKit({ logtoUrl, audience, onRefused: (r) => logger.info(`${r.reason}: ${r.fix}`, r.token) })
+   * ```
+   */
+  onRefused?: (report: RefusalReport) => void;
+  /** Reports `onRefused` receives per reason per minute of `now`. @default 10 */
+  onRefusedPerMinute?: number;
 }
 
 /** Options after validation and defaults: what the pipeline reads. */
@@ -102,11 +128,21 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
   organizationTokens: boolean;
   fetch: typeof fetch;
   now: () => number;
+  /** Likely set-up mistakes found at construction (the kit tells `onWarning` of each). */
+  warnings: readonly AuthKitWarning[];
+  onWarning: (warning: AuthKitWarning) => void;
+  onRefused: ((report: RefusalReport) => void) | undefined;
+  onRefusedPerMinute: number;
 }
 
 const DEFAULT_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
 
 const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
+const logtoEndpoint = url.superRefine((value, ctx) => {
+  const problem = logtoUrlProblem(value);
+  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+});
+const callback = <T>() => z.custom<T>((v) => typeof v === 'function', 'must be a function');
 const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
 const duration = z.number().int('must be an integer').nonnegative('must not be negative');
 const positive = z.number().int('must be an integer').positive('must be positive');
@@ -123,7 +159,7 @@ const headerToken = z.string().min(1).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'mu
 
 const schema = z
   .object({
-    logtoUrl: url.optional(),
+    logtoUrl: logtoEndpoint.optional(),
     audience: oneOrMany(z.string().min(1, 'must not be empty')),
     issuer: oneOrMany(url).optional(),
     jwksUrl: url.optional(),
@@ -147,6 +183,9 @@ const schema = z
     organizationTokens: z.boolean().optional(),
     fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
     now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
+    onWarning: callback<(warning: AuthKitWarning) => void>().optional(),
+    onRefused: callback<(report: RefusalReport) => void>().optional(),
+    onRefusedPerMinute: positive.optional(),
   })
   .strict()
   .refine((o) => o.logtoUrl !== undefined || (o.issuer !== undefined && o.jwksUrl !== undefined), {
@@ -196,10 +235,12 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
   const logtoUrl = o.logtoUrl === undefined ? undefined : trimSlash(o.logtoUrl);
   // LOGTO-FACTS: the issuer is `{endpoint}/oidc`, no trailing slash; JWKS at `{issuer}/jwks`.
   const issuers = o.issuer === undefined ? [`${logtoUrl}/oidc`] : list(o.issuer).map(trimSlash);
+  const audiences = list(o.audience);
+  const jwksUrl = o.jwksUrl ?? `${issuers[0]}/jwks`;
   return {
     issuers,
-    audiences: list(o.audience),
-    jwksUrl: o.jwksUrl ?? `${issuers[0]}/jwks`,
+    audiences,
+    jwksUrl,
     cookieName: o.cookieName ?? 'logto_authtoken',
     guestCookieName: o.guestCookieName ?? 'guest_logto_authtoken',
     tokenSources: o.tokenSources ? [...new Set(o.tokenSources)] : ['cookie', 'header'],
@@ -220,5 +261,9 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
     organizationTokens: o.organizationTokens ?? false,
     fetch: o.fetch ?? ((...args: Parameters<typeof fetch>) => globalThis.fetch(...args)),
     now: o.now ?? Date.now,
+    warnings: configurationWarnings({ issuers, audiences, jwksUrl, issuerGiven: o.issuer !== undefined, jwksUrlGiven: o.jwksUrl !== undefined }),
+    onWarning: o.onWarning ?? warnOnce,
+    onRefused: o.onRefused,
+    onRefusedPerMinute: o.onRefusedPerMinute ?? 10,
   };
 }

@@ -1,4 +1,4 @@
-import { AuthError } from './errors.js';
+import { refusal } from './errors.js';
 import { decodeJSONSegment } from './decode.js';
 
 /** The protected header fields the pipeline relies on after the pre-check. */
@@ -21,7 +21,8 @@ const ACCESS_TOKEN_TYPES = new Set(['at+jwt', 'application/at+jwt']);
 const KEY_POINTERS = ['jku', 'x5u', 'jwk', 'x5c'] as const;
 const MAX_KID_LENGTH = 256;
 
-const invalid = (message: string): AuthError => new AuthError('invalid_token', message);
+// A Logto opaque token (issued when no API resource was requested) is one base64url word, no dots.
+const OPAQUE_TOKEN = /^[A-Za-z0-9_-]+$/;
 
 /**
  * Reject what can be rejected without cryptography: size, shape, header, JSON.
@@ -37,19 +38,36 @@ export function precheckToken(
   token: string,
   options: { maxTokenSize: number; algorithms: readonly string[] },
 ): PrecheckedToken {
-  if (token.length > options.maxTokenSize) throw invalid('token is larger than this API accepts');
-  if (!COMPACT_JWS.test(token)) throw invalid('token is not a compact JWS (a JWT access token)');
+  if (token.length > options.maxTokenSize) throw refusal('token_too_large');
+  if (!COMPACT_JWS.test(token)) throw refusal(OPAQUE_TOKEN.test(token) ? 'opaque_token' : 'malformed_token');
   const firstDot = token.indexOf('.');
   const secondDot = token.indexOf('.', firstDot + 1);
   const header = decodeJSONSegment(token.slice(0, firstDot));
-  if (!header) throw invalid('token header is not a JSON object');
+  if (!header) throw refusal('malformed_header');
   const { alg, typ, kid } = header;
-  if (typeof alg !== 'string' || !options.algorithms.includes(alg)) throw invalid('token algorithm is not allowed');
+  if (typeof alg !== 'string' || !options.algorithms.includes(alg)) throw refusal('algorithm_not_allowed');
   // An ID token (`JWT`) or a logout token (`logout+jwt`) must never pass as an access token.
-  if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) throw invalid('token is not an access token (typ must be at+jwt)');
-  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw invalid('token header has no usable key id (kid)');
-  if (KEY_POINTERS.some((name) => name in header)) throw invalid('token header names its own key (jku/x5u/jwk/x5c), which is never trusted');
+  if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) {
+    throw refusal(tokenTypeReason(typ, () => decodeJSONSegment(token.slice(firstDot + 1, secondDot))));
+  }
+  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refusal('missing_kid');
+  if (KEY_POINTERS.some((name) => name in header)) throw refusal('key_in_header');
   const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
-  if (!payload) throw invalid('token payload is not a JSON object');
+  if (!payload) throw refusal('malformed_payload');
   return { header: { alg, kid }, payload };
+}
+
+// Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,
+// and other providers send none) and logout tokens with `logout+jwt` (Back-Channel Logout 1.0 §2.4):
+// name them, they are the usual mix-ups. Without a typ, an ID token has `sub` and `aud` (OpenID
+// Connect Core §2) but no `client_id`, which every access token carries (RFC 9068 §2.2).
+function tokenTypeReason(typ: unknown, payload: () => Record<string, unknown> | undefined): 'id_token' | 'logout_token' | 'not_access_token' {
+  const type = typeof typ === 'string' ? typ.toLowerCase() : undefined;
+  if (type === 'jwt') return 'id_token';
+  if (type === 'logout+jwt') return 'logout_token';
+  if (type !== undefined) return 'not_access_token';
+  const claims = payload();
+  if (claims === undefined) return 'not_access_token';
+  if ('events' in claims) return 'logout_token';
+  return !('client_id' in claims) && 'sub' in claims && 'aud' in claims ? 'id_token' : 'not_access_token';
 }

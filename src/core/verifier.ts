@@ -4,14 +4,15 @@ import type { JWKSStore } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { authenticatedContext } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, type ClaimRules } from './claims.js';
-import { AuthError, isAuthError } from './errors.js';
+import { AuthError, isAuthError, refusal } from './errors.js';
 import { precheckToken } from './precheck.js';
+import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
 import { createTokenCache, estimateEntryBytes, type TokenCache } from './token-cache.js';
 
 const REFUSAL_TTL_MS = 60_000;
-const badSignature = (cause?: unknown): AuthError => new AuthError('invalid_token', 'token signature is invalid', { cause });
+const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
 /** Verifies one access token string; shared by every request of a kit. */
 export interface TokenVerifier<TClaims> {
@@ -69,7 +70,7 @@ export function createTokenVerifier<TClaims>(
     const { iat, exp } = payload as { iat?: unknown; exp?: number };
     const lastAccepted = Math.min(exp ?? Infinity, typeof iat === 'number' ? iat + (options.maxTokenAge ?? Infinity) : Infinity) + options.clockTolerance;
     if (typeof iat !== 'number' || lastAccepted * 1000 > iat * 1000 + remembered) {
-      throw new AuthError('token_too_old', 'token lives longer than the revocation store remembers a sign-out (raise the store\'s ttl)');
+      throw refusal('outlives_revocation_memory');
     }
   };
 
@@ -83,15 +84,17 @@ export function createTokenVerifier<TClaims>(
     } catch (error) {
       // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
       if (isAuthError(error)) throw error;
-      throw new AuthError('revocation_unavailable', 'the revocation store cannot be reached', { cause: error });
+      throw refusal('revocation_unavailable', { message: 'the revocation store cannot be reached', cause: error });
     }
-    if (revokedAt !== undefined && issuedAtMs < revokedAt) throw new AuthError('token_revoked', 'token was revoked (the user signed out)');
+    if (revokedAt !== undefined && issuedAtMs < revokedAt) throw refusal('revoked');
   };
 
   const checkScopes = (auth: AuthenticatedContext<TClaims>): AuthenticatedContext<TClaims> => {
     const missing = missingScopes(auth.scopes, requiredScopes);
     if (missing.length > 0) {
-      throw new AuthError('insufficient_scope', `token lacks required scope(s): ${missing.join(' ')}`, { requiredScopes });
+      // Logto drops `scope` when no role grants any of the API's permissions: that is a Console fix, say so.
+      const message = auth.scopes.length === 0 ? `${REFUSAL_REASONS.empty_scope.description} (required: ${missing.join(' ')})` : `token lacks required scope(s): ${missing.join(' ')}`;
+      throw refusal(auth.scopes.length === 0 ? 'empty_scope' : 'insufficient_scope', { message, requiredScopes });
     }
     return auth;
   };
@@ -122,7 +125,7 @@ export function createTokenVerifier<TClaims>(
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
-      if (!parsed.success) throw new AuthError('invalid_claims', 'token claims do not match the expected schema', { cause: parsed.error });
+      if (!parsed.success) throw refusal('claims_schema_mismatch', { cause: parsed.error });
       claims = parsed.data;
     }
     // A token cut out of a Cookie header is a V8 sliced string that keeps the whole header alive
@@ -170,9 +173,9 @@ export function createTokenVerifier<TClaims>(
         onVerified(false);
         return auth;
       } catch (error) {
-        const refusal = isAuthError(error) ? error : new AuthError('invalid_token', 'token could not be verified', { cause: error });
-        onVerified(cacheHit, refusal);
-        throw refusal;
+        const refused = isAuthError(error) ? error : refusal('unverifiable', { cause: error });
+        onVerified(cacheHit, refused);
+        throw refused;
       }
     },
   };

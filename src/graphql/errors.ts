@@ -33,7 +33,10 @@ export class AuthGraphQLError extends GraphQLError {
     const meaning = authError.meaning;
     const extensions: Record<string, unknown> = {
       code: meaning.graphql,
+      // `reason` has carried the AuthError code since the first release and clients branch on it;
+      // the finer check (`opaque_token`, `audience_mismatch`, ...) is `refusal`, beside it.
       reason: authError.code,
+      refusal: authError.reason,
       http: { status: meaning.status },
     };
     if (authError.requiredScopes && authError.requiredScopes.length > 0) {
@@ -48,6 +51,8 @@ export class AuthGraphQLError extends GraphQLError {
 /**
  * Translate an `AuthError` into the GraphQL error the table gives it:
  * `extensions.code` (`UNAUTHENTICATED`, `FORBIDDEN`, `SERVICE_UNAVAILABLE`),
+ * `extensions.reason` (the `AuthError` code, e.g. `invalid_audience`),
+ * `extensions.refusal` (the finer `RefusalReason`, e.g. `organization_token`),
  * `extensions.http.status`, and for `FORBIDDEN` `requiredScopes` / `missingScopes`.
  *
  * @example

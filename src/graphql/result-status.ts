@@ -43,9 +43,13 @@ export function adjustHTTPStatus(result: ExecutionResult): ExecutionResult {
     let worst: AuthGraphQLError | undefined;
     for (const denial of denials) if (denial && (!worst || denial.authError.status > worst.authError.status)) worst = denial;
     if (!worst) return result;
-    const challenge = worst.authError.wwwAuthenticate;
+    const { wwwAuthenticate: challenge, retryAfter } = worst.authError;
+    const headers: Record<string, string> = {};
+    if (challenge) headers['WWW-Authenticate'] = challenge;
+    // RFC 9110 §10.2.3: an outage that says when it may end (the key store's refetch budget).
+    if (retryAfter !== undefined) headers['Retry-After'] = String(retryAfter);
     const extensions = isObject(result.extensions) ? result.extensions : {};
-    return { ...result, extensions: { ...extensions, http: { status: worst.authError.status, headers: challenge ? { 'WWW-Authenticate': challenge } : {} } } };
+    return { ...result, extensions: { ...extensions, http: { status: worst.authError.status, headers } } };
   }
   return { ...result, errors: errors.map((error, i) => (denials[i] ? withoutStatus(error) : error)) };
 }

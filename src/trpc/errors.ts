@@ -78,5 +78,8 @@ export function authResponseMeta(opts: AuthResponseMetaOptions): AuthResponseMet
   const headers = new Headers({ 'cache-control': 'no-store' });
   const challenge = authErrors.find((error) => error?.wwwAuthenticate)?.wwwAuthenticate;
   if (challenge) headers.set('www-authenticate', challenge);
+  // RFC 9110 §10.2.3: an outage that says when it may end (the key store's refetch budget).
+  const retryAfter = authErrors.find((error) => error?.retryAfter !== undefined)?.retryAfter;
+  if (retryAfter !== undefined) headers.set('retry-after', String(retryAfter));
   return { status: first.status, headers };
 }

@@ -47,10 +47,10 @@ describe('kit.onEvent: verifications', () => {
     expect(ofType(events, 'verification')).toEqual([
       { type: 'verification', outcome: 'authenticated', cacheHit: false },
       { type: 'verification', outcome: 'authenticated', cacheHit: true },
-      { type: 'verification', outcome: 'refused', code: 'insufficient_scope', cacheHit: false },
-      { type: 'verification', outcome: 'refused', code: 'insufficient_scope', cacheHit: true },
-      { type: 'verification', outcome: 'refused', code: 'invalid_token', cacheHit: false },
-      { type: 'verification', outcome: 'refused', code: 'invalid_token', cacheHit: true },
+      { type: 'verification', outcome: 'refused', code: 'insufficient_scope', reason: 'empty_scope', cacheHit: false },
+      { type: 'verification', outcome: 'refused', code: 'insufficient_scope', reason: 'empty_scope', cacheHit: true },
+      { type: 'verification', outcome: 'refused', code: 'invalid_token', reason: 'bad_signature', cacheHit: false },
+      { type: 'verification', outcome: 'refused', code: 'invalid_token', reason: 'bad_signature', cacheHit: true },
     ]);
     const stats = kit.stats();
     expect(stats.verifications).toEqual({
@@ -60,6 +60,7 @@ describe('kit.onEvent: verifications', () => {
       cacheMisses: 3,
       cacheHitRate: 0.5,
       refusedByCode: { insufficient_scope: 2, invalid_token: 2 },
+      refusedByReason: { empty_scope: 2, bad_signature: 2 },
     });
     // The two tokens that verified are cached; the forgery is not.
     expect(stats.tokenCache).toMatchObject({ entries: 2, maxEntries: 10_000 });
@@ -75,7 +76,10 @@ describe('kit.onEvent: verifications', () => {
     await kit.createAuthContext({ headers: { authorization: 'Bearer a b' } });
     await kit.createAuthContext({ method: 'POST', headers: { host: 'api.test', origin: 'https://evil.example', cookie: `logto_authtoken=${await issuer.mintToken()}` } });
     await kit.createAuthContext({ headers: {} });
-    expect(ofType(events, 'verification').map((e) => e.code)).toEqual(['invalid_request', 'csrf_rejected']);
+    expect(ofType(events, 'verification').map((e) => [e.code, e.reason])).toEqual([
+      ['invalid_request', 'malformed_authorization'],
+      ['csrf_rejected', 'csrf_rejected'],
+    ]);
     expect(kit.stats().verifications.refusedByCode).toEqual({ invalid_request: 1, csrf_rejected: 1 });
   });
 
@@ -134,7 +138,7 @@ describe('kit.onEvent: the key set', () => {
     expect(events).toEqual([
       { type: 'jwks.stale_served', ageMs: 360_000 },
       { type: 'jwks.refetch_refused', cause: 'cooldown' },
-      { type: 'verification', outcome: 'refused', code: 'jwks_unavailable', cacheHit: false },
+      { type: 'verification', outcome: 'refused', code: 'jwks_unavailable', reason: 'jwks_unavailable', cacheHit: false },
     ]);
 
     // After the cooldown the kid causes one refetch, which brings the new key.

@@ -56,7 +56,7 @@ describe('Logto organization tokens (aud = urn:logto:organization:<id>)', () => 
   it('are refused with invalid_audience and a message naming them while organizationTokens is off', async () => {
     const token = await issuer.mintOrganizationToken('org-a', ['read:members']);
     const error: unknown = await strict.verifyToken(token).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'invalid_audience', status: 401, message: 'organization tokens are not accepted by this API' });
+    expect(error).toMatchObject({ code: 'invalid_audience', status: 401, message: 'this is an organization token, which this API does not accept: request an access token for the API resource' });
     expect(String((error as Error).message)).not.toContain('org-a');
   });
 

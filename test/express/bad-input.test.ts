@@ -29,7 +29,7 @@ function expect401(res: RawResponse): void {
   expect(res.status).toBe(401);
   expect(res.headers['cache-control']).toBe('no-store');
   expect(res.headers['www-authenticate']).toMatch(/^Bearer realm="api"/);
-  expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+  expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String), reason: expect.any(String) });
 }
 
 describe('bad input answers 401 JSON, never 500', () => {

@@ -94,6 +94,8 @@ describe('identity-provider outage', () => {
       const { status, headers, body } = await gql(down.url, '{ secret }', { token: await issuer.mintToken({ scope: 'read:posts' }) });
       expect(status).toBe(503);
       expect(headers.get('www-authenticate')).toBeNull();
+      // The key store says when it will try Logto again (RFC 9110 §10.2.3).
+      expect(Number(headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SERVICE_UNAVAILABLE', reason: 'jwks_unavailable' });
     } finally {
       await down.close();

@@ -130,12 +130,13 @@ describe('examples/nextjs: proxy.ts', () => {
   });
 });
 
-describe('examples/nextjs: bad input answers 401 JSON, never 500', () => {
+describe('examples/nextjs: bad input answers 400/401 JSON, never 500', () => {
   const send = (...headers: (string | Buffer)[]) => rawRequest(port, ['GET /api/me HTTP/1.1', `Host: 127.0.0.1:${port}`, ...headers]);
-  const expect401 = (res: { status: number; body: string }) => {
-    expect(res.status).toBe(401);
-    expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String) });
+  const expectRefusal = (res: { status: number; body: string }, status: number) => {
+    expect(res.status).toBe(status);
+    expect(JSON.parse(res.body)).toEqual({ error: expect.any(String), error_description: expect.any(String), reason: expect.any(String) });
   };
+  const expect401 = (res: { status: number; body: string }) => expectRefusal(res, 401);
 
   it('a 16 KiB Cookie header of junk', async () => {
     const junk = Array.from({ length: 16 * 1024 }, (_, i) => '=;a%\\"\t,x'[i % 10]).join('');
@@ -146,10 +147,13 @@ describe('examples/nextjs: bad input answers 401 JSON, never 500', () => {
   // the Request (only `rawHeaders` keeps it, and Next.js does not pass that on), so
   // no code in a Next.js app can see the second header under `next start`. What
   // holds: the second token never wins and nothing answers 500. The merged form a
-  // Fetch runtime or a `joinDuplicateHeaders` server delivers is 401 (with-auth.test.ts).
+  // Fetch runtime or a `joinDuplicateHeaders` server delivers is 400 (with-auth.test.ts).
   it('two Authorization headers: the first line is the only one Next.js sees', async () => {
     const second = await bearer({ sub: 'second' });
-    expect401(await send('Authorization: Bearer not a token', `Authorization: ${second.authorization}`));
+    // RFC 6750 §3.1: the one header Next.js sees is malformed, a 400 invalid_request.
+    const malformed = await send('Authorization: Bearer not a token', `Authorization: ${second.authorization}`);
+    expectRefusal(malformed, 400);
+    expect(JSON.parse(malformed.body)).toMatchObject({ error: 'invalid_request' });
     const first = await send(`Authorization: ${(await bearer({ sub: 'first' })).authorization}`, `Authorization: ${second.authorization}`);
     expect(JSON.parse(first.body)).toMatchObject({ userId: 'first' });
   });

@@ -102,7 +102,7 @@ describe('instrumentAuthKit with the real OpenTelemetry SDK (in-memory exporters
     const verifications = await points('logto_authkit.verifications');
     expect(valueOf(verifications, { 'logto_authkit.verification.outcome': 'authenticated', 'logto_authkit.cache_hit': false })).toBe(1);
     expect(valueOf(verifications, { 'logto_authkit.verification.outcome': 'authenticated', 'logto_authkit.cache_hit': true })).toBe(1);
-    expect(valueOf(verifications, { 'logto_authkit.verification.outcome': 'refused', 'logto_authkit.cache_hit': false, 'error.type': 'invalid_audience' })).toBe(1);
+    expect(valueOf(verifications, { 'logto_authkit.verification.outcome': 'refused', 'logto_authkit.cache_hit': false, 'error.type': 'invalid_audience', 'logto_authkit.refusal.reason': 'audience_mismatch' })).toBe(1);
     expect(verifications).toHaveLength(3);
     expect(valueOf(await points('logto_authkit.token_cache.entries'), {})).toBe(1);
     expect(valueOf(await points('logto_authkit.jwks.age'), {})).toBe(0);
@@ -143,7 +143,7 @@ describe('instrumentAuthKit with the real OpenTelemetry SDK (in-memory exporters
     expect(valueOf(await points('logto_authkit.jwks.stale_served'), {})).toBe(2);
     expect(valueOf(await points('logto_authkit.jwks.refetches_refused'), { 'logto_authkit.jwks.refusal.cause': 'cooldown' })).toBe(1);
     expect(valueOf(await points('logto_authkit.jwks.age'), {})).toBe(360);
-    expect(valueOf(await points('logto_authkit.verifications'), { 'logto_authkit.verification.outcome': 'refused', 'logto_authkit.cache_hit': false, 'error.type': 'jwks_unavailable' })).toBe(1);
+    expect(valueOf(await points('logto_authkit.verifications'), { 'logto_authkit.verification.outcome': 'refused', 'logto_authkit.cache_hit': false, 'error.type': 'jwks_unavailable', 'logto_authkit.refusal.reason': 'jwks_unavailable' })).toBe(1);
 
     // Logto is back and has rotated: after the cooldown the new kid brings the new set.
     jwksServer.respond(json(issuer.jwks()));

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { initTRPC } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { createAuthKit } from '../../src/core/kit.js';
-import { createAuthProcedures, createTRPCContext } from '../../src/trpc/index.js';
+import { authResponseMeta, createAuthProcedures, createTRPCContext } from '../../src/trpc/index.js';
 
 const [logtoUrl = '', audience = ''] = process.argv.slice(2);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -24,7 +24,7 @@ const router = t.router({
   me: protectedProcedure.query(({ ctx }) => ctx.auth.userId),
   hello: guestProcedure.query(({ ctx }) => (ctx.auth.status === 'guest' ? ctx.auth.guestId : ctx.auth.userId)),
 });
-const trpc = createHTTPHandler({ router, createContext });
+const trpc = createHTTPHandler({ router, createContext, responseMeta: authResponseMeta });
 
 const server = createServer((req, res) => {
   if (req.url === '/__heap') {

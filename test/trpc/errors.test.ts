@@ -49,6 +49,12 @@ describe('authResponseMeta', () => {
     expect(Object.fromEntries(meta.headers ?? [])).toEqual({ 'cache-control': 'no-store' });
   });
 
+  it('sends Retry-After when the outage says when a retry may succeed (RFC 9110 §10.2.3)', () => {
+    const meta = authResponseMeta(failed(toTRPCError(new AuthError('jwks_unavailable', 'the refetch budget is spent', { retryAfter: 7 }))));
+    expect(meta.status).toBe(503);
+    expect(Object.fromEntries(meta.headers ?? [])).toEqual({ 'cache-control': 'no-store', 'retry-after': '7' });
+  });
+
   it('leaves mixed, partial, streamed and non-auth responses alone', () => {
     const unauthorized = toTRPCError(new AuthError('missing_token', 'none'));
     const forbidden = toTRPCError(new AuthError('insufficient_scope', 'missing'));

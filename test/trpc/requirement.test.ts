@@ -91,7 +91,7 @@ describe('tRPC requireAuth: one order', () => {
     const wrongOrg = await trpcError(http(await issuer.mintToken({ organization_id: 'org-b' })).ordered.query({ orgId: 'org-a' }));
     expect([wrongOrg.data?.code, wrongOrg.message]).toEqual(['FORBIDDEN', 'token belongs to another organization']);
     const noScope = await trpcError(http(await issuer.mintToken({ organization_id: 'org-a' })).ordered.query({ orgId: 'org-a' }));
-    expect([noScope.data?.code, noScope.message]).toEqual(['FORBIDDEN', 'missing required scope(s): admin']);
+    expect([noScope.data?.code, noScope.message]).toEqual(['FORBIDDEN', "token carries no scopes: no role of the user or app grants this API's permissions (required: admin)"]);
     expect(runs.denyAll).toBe(before);
     const denied = await trpcError(http(await issuer.mintToken({ organization_id: 'org-a', scope: 'admin' })).ordered.query({ orgId: 'org-a' }));
     expect([denied.data?.code, denied.message]).toEqual(['FORBIDDEN', 'denied by policy "denyAll"']);
