@@ -50,7 +50,8 @@ const refusal = (promise: Promise<unknown>): Promise<AuthError> =>
     (error: unknown) => (error instanceof AuthError ? error : Promise.reject(error)),
   );
 function instrumented(extra: Partial<AuthKitOptions> = {}): AuthKit {
-  const kit = createAuthKit({ issuer: issuer.issuer, jwksUrl: jwksServer.url, audience: issuer.audience, now: clock.now, ...extra });
+  // The JWKS server is on its own port so the test can take it down; that is the origin warning's case.
+  const kit = createAuthKit({ issuer: issuer.issuer, jwksUrl: jwksServer.url, audience: issuer.audience, now: clock.now, onWarning: () => undefined, ...extra });
   const stop = instrumentAuthKit(kit, { meterProvider, tracerProvider });
   cleanup.push(() => stop(), () => kit.close());
   return kit;
