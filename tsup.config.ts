@@ -9,6 +9,8 @@ export default defineConfig({
   entry: {
     index: 'src/index.ts',
     ...Object.fromEntries(subpaths.filter((name) => existsSync(`src/${name}/index.ts`)).map((name) => [`${name}/index`, `src/${name}/index.ts`])),
+    // The `logto-authkit` bin (package.json `bin`), not a subpath export; esbuild keeps its shebang.
+    'cli/index': 'src/cli/index.ts',
   },
   format: ['esm', 'cjs'],
   dts: true,

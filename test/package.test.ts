@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 // Checks the published shape: every subpath export has ESM and CJS builds with
 // type declarations that resolve under every TypeScript module mode.
 const root = new URL('..', import.meta.url);
 const run = (cmd: string, args: string[]) => execFileSync(cmd, args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, unknown> };
+const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as { exports: Record<string, unknown>; bin: Record<string, string> };
 
 beforeAll(() => {
   if (!existsSync(new URL('dist/index.js', root))) run('npm', ['run', 'build']);
@@ -42,6 +42,15 @@ describe('package', () => {
     const entrypoints = Object.keys((JSON.parse(out) as { analysis: { entrypoints: object } }).analysis.entrypoints);
     expect(entrypoints).toEqual(expect.arrayContaining(Object.keys(pkg.exports).filter((e) => e !== './package.json').map((e) => (e === '.' ? '.' : e))));
   }, 120_000);
+
+  it('the logto-authkit bin is an executable node script that loads the core by its package name', () => {
+    const bin = pkg.bin['logto-authkit'] ?? '';
+    const file = new URL(bin, root);
+    expect(readFileSync(file, 'utf8').startsWith('#!/usr/bin/env node\n')).toBe(true);
+    expect(statSync(file).mode & 0o111).not.toBe(0);
+    expect(readFileSync(file, 'utf8')).toMatch(/from ["']logto-authkit["']/);
+    expect(run('node', [bin, 'inspect', '--help'])).toContain('Usage: logto-authkit inspect');
+  });
 
   it.each([
     ['./dist/index.cjs', ['@trpc', 'graphql', '@opentelemetry']],

@@ -106,6 +106,11 @@ describe('onRefused: the detail the client never sees', () => {
     expect(reports.map((r) => [r.reason, r.token])).toEqual([['opaque_token', undefined]]);
   });
 
+  it('onRefused and onRefusedPerMinute are checked at construction', () => {
+    expect(() => createAuthKit({ logtoUrl: 'https://t.logto.app', audience: AUDIENCE, onRefused: 'log' as never })).toThrow('logto-authkit: option "onRefused" must be a function');
+    expect(() => createAuthKit({ logtoUrl: 'https://t.logto.app', audience: AUDIENCE, onRefusedPerMinute: 0 })).toThrow('logto-authkit: option "onRefusedPerMinute" must be positive');
+  });
+
   it('a throwing onRefused does not change the answer', async () => {
     const { kit } = reportingKit({ onRefused: () => { throw new Error('log sink down'); } });
     const auth = await kit.createAuthContext({ headers: { authorization: `Bearer ${byName('m2m-organization-token').token}` } });
