@@ -6,9 +6,10 @@
 import type { AuthError, AuthErrorCode } from './errors.js';
 import type { EventHub, KeyStoreObserver } from './events.js';
 import type { JWKSFetchFailure } from './jwks-fetch.js';
-import type { JWKSStoreStatus } from './jwks-state.js';
+import type { JWKSStoreState, JWKSStoreStatus } from './jwks-state.js';
 import type { RefusalReason } from './refusal-reasons.js';
-import type { Revocation } from './revocation-store.js';
+import type { Revocation, RevocationStore } from './revocation-store.js';
+import type { TokenCacheBounds } from './token-cache.js';
 
 /** Counters and gauges of one kit, for a `/metrics` or health endpoint. A plain object, safe to `JSON.stringify`. */
 export interface AuthKitStats {
@@ -142,5 +143,38 @@ export function createKitTelemetry(hub: EventHub): KitTelemetry {
       jwks: { keyCount, fetchFailures, keysChanged, refetchesRefused, staleServed },
       revocationsApplied,
     }),
+  };
+}
+
+/** What {@link snapshotStats} reads besides the counters. */
+export interface StatsSources {
+  jwks: JWKSStoreState;
+  cache: { readonly size: number; readonly bytes: number } | undefined;
+  tokenCache: TokenCacheBounds | false;
+  revocation: RevocationStore | undefined;
+}
+
+/**
+ * The counters and the gauges read now, as `kit.stats()` returns them.
+ *
+ * @example
+ * ```ts
+ * snapshotStats(telemetry, { jwks: store.state, cache, tokenCache: options.tokenCache, revocation: options.revocation })
+ * ```
+ */
+export function snapshotStats(telemetry: KitTelemetry, { jwks, cache, tokenCache, revocation }: StatsSources): AuthKitStats {
+  const { verifications, jwks: counted, revocationsApplied } = telemetry.counters();
+  return {
+    verifications,
+    tokenCache: cache && tokenCache ? { entries: cache.size, bytes: cache.bytes, maxEntries: tokenCache.maxEntries, maxBytes: tokenCache.maxBytes } : undefined,
+    jwks: {
+      status: jwks.status,
+      ageMs: jwks.ageMs,
+      fetches: jwks.fetchCount,
+      ...counted,
+      lastError: jwks.lastError && { failure: jwks.lastError.reason, message: jwks.lastError.message },
+    },
+    // A store without `healthy` (the in-memory one) cannot be unreachable.
+    revocation: revocation && { healthy: revocation.healthy ?? true, applied: revocationsApplied },
   };
 }

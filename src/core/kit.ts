@@ -8,7 +8,7 @@ import { createEventHub, type AuthKitEvent } from './events.js';
 import { extractTokens } from './extract.js';
 import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
-import { createKitTelemetry, type AuthKitStats } from './kit-stats.js';
+import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
 import { createRefusalReporter } from './refusal-report.js';
 import { toRequestView, type AuthInput } from './request.js';
@@ -149,8 +149,8 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
-    // The reported error is the first presented token's, in tokenSources order.
     if (malformed) telemetry.verified(false, malformed);
+    // The reported error is the first presented token's, in tokenSources order.
     const headerFirst = options.tokenSources[0] === 'header';
     let firstError: AuthError | undefined = headerFirst ? malformed : undefined;
     let outage: AuthError | undefined;
@@ -204,23 +204,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       return () => revocationListeners.delete(listener);
     },
     onEvent: (listener) => events.on(listener),
-    stats() {
-      const { verifications, jwks: counted, revocationsApplied } = telemetry.counters();
-      const state = jwks.state;
-      const { tokenCache } = options;
-      return {
-        verifications,
-        tokenCache: cache && tokenCache ? { entries: cache.size, bytes: cache.bytes, maxEntries: tokenCache.maxEntries, maxBytes: tokenCache.maxBytes } : undefined,
-        jwks: {
-          status: state.status,
-          ageMs: state.ageMs,
-          fetches: state.fetchCount,
-          ...counted,
-          lastError: state.lastError && { failure: state.lastError.reason, message: state.lastError.message },
-        },
-        revocation: store && { healthy: store.healthy ?? true, applied: revocationsApplied },
-      };
-    },
+    stats: () => snapshotStats(telemetry, { jwks: jwks.state, cache, tokenCache: options.tokenCache, revocation: store }),
     close() {
       events.clear();
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
