@@ -53,12 +53,13 @@ describe('package', () => {
   });
 
   it.each([
-    ['./dist/index.cjs', ['@trpc', 'graphql']],
+    ['./dist/index.cjs', ['@trpc', 'graphql', '@opentelemetry']],
     ['./dist/trpc/index.cjs', ['graphql']],
     ['./dist/graphql/index.cjs', ['@trpc']],
     ['./dist/redis/index.cjs', ['@trpc', 'graphql', 'redis']],
     ['./dist/express/index.cjs', ['@trpc', 'graphql']],
     ['./dist/next/index.cjs', ['@trpc', 'graphql', 'next']],
+    ['./dist/opentelemetry/index.cjs', ['@trpc', 'graphql', '@opentelemetry/sdk']],
   ])('%s loads no other framework', (entry, forbidden) => {
     const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
     const loaded = JSON.parse(run('node', ['-e', script])) as string[];

@@ -35,3 +35,5 @@ export { resolveKit, type KitOrOptions } from './resolve-kit.js';
 export { createConnectionAuthContext, upgradeRequestInput, type ConnectionCredentials } from './connection-credentials.js';
 export { createLiveAuthorization, liveExpiryError, type LiveAuthorization, type LiveAuthorizationSource } from './live-authorization.js';
 export { untilAuthorizationEnds, type UntilAuthorizationEndsOptions } from './live-stream.js';
+export type { AuthKitEvent, AuthKitEventType, JWKSFetchEvent, RefetchRefusal, VerificationEvent } from './events.js';
+export type { AuthKitStats } from './kit-stats.js';

@@ -5,6 +5,7 @@
  */
 import { fetchJWKS, JWKSFetchError } from './jwks-fetch.js';
 import { keyMaterial, type VerificationJWK } from './jwks-keys.js';
+import type { KeyStoreObserver } from './events.js';
 
 /** One published key and its {@link keyMaterial}. */
 export interface KeyEntry {
@@ -26,6 +27,8 @@ export interface KeySetLoaderOptions {
   cooldown: number;
   maxKeys?: number;
   maxBytes?: number;
+  /** Told when each fetch starts and how it ends. */
+  observer?: Pick<KeyStoreObserver, 'fetchStarted' | 'fetchSucceeded' | 'fetchFailed'>;
 }
 
 /** The fetched set and the fetch in flight. */
@@ -67,7 +70,7 @@ function changed(previous: ReadonlyMap<string, KeyEntry> | undefined, next: Read
  * ```
  */
 export function createKeySetLoader(options: KeySetLoaderOptions): KeySetLoader {
-  const { now, cooldown } = options;
+  const { now, cooldown, observer } = options;
   const closer = new AbortController();
   const listeners = new Set<KeySetListener>();
   let keys: ReadonlyMap<string, KeyEntry> | undefined;
@@ -97,16 +100,24 @@ export function createKeySetLoader(options: KeySetLoaderOptions): KeySetLoader {
   function load(): Promise<void> {
     if (inflight) return inflight;
     fetchCount += 1;
-    attemptedAt = now();
+    const startedAt = (attemptedAt = now());
+    observer?.fetchStarted();
     const attempt = fetchJWKS(options.url, {
       fetch: options.fetch,
       timeout: options.timeout,
       maxBytes: options.maxBytes,
       maxKeys: options.maxKeys,
       signal: closer.signal,
-    }).then(apply, (error: unknown) => {
-      lastError = error instanceof JWKSFetchError ? error : new JWKSFetchError('network', 'the key set could not be fetched', error);
-    });
+    }).then(
+      (list) => {
+        observer?.fetchSucceeded(now() - startedAt, list.length);
+        apply(list);
+      },
+      (error: unknown) => {
+        lastError = error instanceof JWKSFetchError ? error : new JWKSFetchError('network', 'the key set could not be fetched', error);
+        observer?.fetchFailed(now() - startedAt, lastError.reason);
+      },
+    );
     const settled = attempt.finally(() => {
       inflight = undefined;
     });

@@ -5,6 +5,7 @@
  * of kids looked up in vain.
  */
 import { refusal } from './errors.js';
+import type { KeyStoreObserver } from './events.js';
 import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
 import { createKeyImporter } from './jwks-import.js';
 import { createKeySetLoader, type KeyEntry } from './jwks-loader.js';
@@ -36,6 +37,8 @@ export interface JWKSStoreOptions {
   maxKeys?: number;
   /** Largest body accepted, in bytes. @default 524288 */
   maxBytes?: number;
+  /** Told of fetches, refused refetches and stale keys served (the kit's counters and events). */
+  observer?: KeyStoreObserver;
 }
 
 /** Options of one key lookup. */
@@ -94,7 +97,7 @@ const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
  * ```
  */
 export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
-  const { now, cacheTtl, cooldown, staleTtl } = options;
+  const { now, cacheTtl, cooldown, staleTtl, observer } = options;
   const refetches = options.unknownKidRefetches ?? 3;
   if (!Number.isInteger(refetches) || refetches < 1) throw new TypeError('logto-authkit: option "unknownKidRefetches" must be a positive integer');
   const loader = createKeySetLoader(options);
@@ -117,10 +120,15 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
   }
 
+  function served(keySet: 'fresh' | 'stale', keys: ReadonlyMap<string, KeyEntry>): ReadonlyMap<string, KeyEntry> {
+    if (keySet === 'stale') observer?.staleServed(now() - loader.fetchedAt);
+    return keys;
+  }
+
   async function usableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
     const before = freshness();
     if (before === 'stale') revalidate();
-    if ((before === 'fresh' || before === 'stale') && loader.keys) return loader.keys;
+    if ((before === 'fresh' || before === 'stale') && loader.keys) return served(before, loader.keys);
     if (loader.inflight === undefined) {
       if (loader.retryInMs() > 0) throw unavailable('the key set is unavailable');
       void loader.load();
@@ -128,17 +136,24 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     await loader.inflight;
     if (loader.closed) throw closed();
     const after = freshness();
-    if ((after === 'fresh' || after === 'stale') && loader.keys) return loader.keys;
+    if ((after === 'fresh' || after === 'stale') && loader.keys) return served(after, loader.keys);
     throw unavailable(loader.keys ? 'the key set is unavailable and the cached one is too old' : 'the key set is unavailable');
   }
 
   async function lookupUnknown(kid: string, force: boolean): Promise<KeyEntry> {
     if (loader.inflight === undefined) {
-      if (lookedUp.has(kid)) throw notInSet();
+      if (lookedUp.has(kid)) {
+        observer?.refetchRefused('recently_missing');
+        throw notInSet();
+      }
       // While Logto cannot be reached, a kid we do not know may be the key it just rotated
       // to: an outage (503), never a bad token (401) that makes clients sign their users out.
-      if (loader.retryInMs() > 0) throw unavailable('the key set cannot be refreshed to find the token key');
+      if (loader.retryInMs() > 0) {
+        observer?.refetchRefused('cooldown');
+        throw unavailable('the key set cannot be refreshed to find the token key');
+      }
       if (!budget.take() && !(force && forcedBudget.take())) {
+        observer?.refetchRefused('budget');
         throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
       }
       void loader.load();

@@ -4,9 +4,11 @@ import { organizationSubject, type Revocation } from './revocation-store.js';
 import { anonymousContext, guestContext } from './build-context.js';
 import { checkCsrf } from './csrf.js';
 import { AuthError, isAuthError } from './errors.js';
+import { createEventHub, type AuthKitEvent } from './events.js';
 import { extractTokens } from './extract.js';
 import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
+import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
 import { createRefusalReporter } from './refusal-report.js';
 import { toRequestView, type AuthInput } from './request.js';
@@ -56,6 +58,28 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
    * ```
    */
   onRevoked(listener: (revocation: Revocation) => void): () => void;
+  /**
+   * Be told of what the kit does: each token verified (outcome, code, cache hit), each
+   * key-set fetch, key change, refused unknown-kid refetch and stale key set served, each
+   * revocation applied and each change of the revocation store's health. Listeners run
+   * synchronously on the request's path, so keep them cheap; one that throws is ignored.
+   * Events never carry a token or its payload. Returns an unsubscribe function.
+   * @example
+   * ```ts
+   * kit.onEvent((event) => {
+   *   if (event.type === 'jwks.fetch' && event.phase === 'failed') log.warn('JWKS fetch failed', event.failure)
+   * })
+   * ```
+   */
+  onEvent(listener: (event: AuthKitEvent) => void): () => void;
+  /**
+   * Counters and gauges since creation, as a plain object for a `/metrics` or health endpoint.
+   * @example
+   * ```ts
+   * app.get('/healthz', (_req, res) => res.json(kit.stats()))
+   * ```
+   */
+  stats(): AuthKitStats;
   /** Stop timers and subscriptions. */
   close(): void;
 }
@@ -73,7 +97,10 @@ const missing = (): AuthError => new AuthError('missing_token', 'no access token
  */
 export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitOptions<TClaims>): AuthKit<TClaims> {
   const options = normalizeOptions(input);
+  const events = createEventHub();
+  const telemetry = createKitTelemetry(events);
   const jwks = createJWKSStore({
+    observer: telemetry,
     url: options.jwksUrl,
     fetch: options.fetch,
     now: options.now,
@@ -83,9 +110,9 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     staleTtl: options.jwksStaleTtl,
     algorithms: options.algorithms,
   });
-  const tokenVerifier = createTokenVerifier(options, jwks);
+  const tokenVerifier = createTokenVerifier(options, jwks, telemetry.verified);
   const { cache } = tokenVerifier;
-  const unsubscribers: (() => void)[] = [];
+  const unsubscribers: (() => void)[] = [jwks.onKeysChanged((kids) => telemetry.keysChanged(kids))];
   for (const warning of options.warnings) options.onWarning(warning);
   let kids: readonly string[] = [];
   if (options.onRefused) unsubscribers.push(jwks.onKeysChanged((current) => void (kids = [...current])));
@@ -106,8 +133,10 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     : tokenVerifier;
   if (cache) unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
   const revocationListeners = new Set<(revocation: Revocation) => void>();
-  const revoked = (r: Revocation): void => {
+  const store = options.revocation;
+  const revoked = (r: Revocation, applied = true): void => {
     cache?.dropSubject(r.sub, r.before, r.iss);
+    if (applied) telemetry.revocationApplied(r);
     for (const listener of revocationListeners) {
       try {
         listener(r);
@@ -116,11 +145,13 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       }
     }
   };
-  if (options.revocation?.subscribe) unsubscribers.push(options.revocation.subscribe(revoked));
+  if (store?.subscribe) unsubscribers.push(store.subscribe((r) => revoked(r)));
+  if (store?.onHealthChanged) unsubscribers.push(store.onHealthChanged(telemetry.healthChanged));
 
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
+    if (malformed) telemetry.verified(false, malformed);
     // The reported error is the first presented token's, in tokenSources order.
     const headerFirst = options.tokenSources[0] === 'header';
     let firstError: AuthError | undefined = headerFirst ? malformed : undefined;
@@ -129,6 +160,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       try {
         const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
         if (csrfError) {
+          telemetry.verified(false, csrfError);
           report?.(csrfError);
           throw csrfError;
         }
@@ -158,7 +190,6 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     },
     verifyToken: (token) => verifier.verify(token),
     async revoke({ sub, before, iss, organizationId }) {
-      const store = options.revocation;
       if (!store) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
       if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
       if (iss !== undefined && !options.issuers.includes(iss)) throw new TypeError('logto-authkit: kit.revoke() "iss" must be one of the kit\'s issuers');
@@ -170,14 +201,18 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       for (const issuer of iss === undefined ? options.issuers : [iss]) {
         const revocation = { iss: issuer, sub: subject, before: at };
         await store.revoke(revocation);
-        revoked(revocation);
+        // A store with `subscribe` has already told the kit, when the revocation changed anything.
+        revoked(revocation, store.subscribe === undefined);
       }
     },
     onRevoked(listener) {
       revocationListeners.add(listener);
       return () => revocationListeners.delete(listener);
     },
+    onEvent: (listener) => events.on(listener),
+    stats: () => snapshotStats(telemetry, { jwks: jwks.state, cache, tokenCache: options.tokenCache, revocation: store }),
     close() {
+      events.clear();
       for (const unsubscribe of unsubscribers.splice(0)) unsubscribe();
       revocationListeners.clear();
       cache?.clear();

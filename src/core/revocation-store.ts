@@ -79,4 +79,8 @@ export interface RevocationStore {
   getSessionRevokedAt?(sid: string): number | undefined | Promise<number | undefined>;
   /** Entries held (subjects, sessions and `jti`s), for monitoring and tests. */
   readonly size?: number;
+  /** Whether the store can answer right now (a shared store that can be unreachable); absent means always. */
+  readonly healthy?: boolean;
+  /** Be told each time `healthy` flips. Returns an unsubscribe function. */
+  onHealthChanged?(listener: (healthy: boolean) => void): () => void;
 }

@@ -32,7 +32,12 @@ export interface TokenVerifier<TClaims> {
  * const auth = await verifier.verify(token)
  * ```
  */
-export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>, jwks: JWKSStore): TokenVerifier<TClaims> {
+export function createTokenVerifier<TClaims>(
+  options: NormalizedOptions<TClaims>,
+  jwks: JWKSStore,
+  /** Told of each outcome: whether a cache answered, and the refusal. */
+  onVerified: (cacheHit: boolean, error?: AuthError) => void = () => undefined,
+): TokenVerifier<TClaims> {
   const rules: ClaimRules = {
     issuers: options.issuers,
     audiences: options.audiences,
@@ -159,27 +164,35 @@ export function createTokenVerifier<TClaims>(options: NormalizedOptions<TClaims>
     cache,
     async verify(token) {
       const nowMs = now();
+      let cacheHit = false;
       try {
         const hit = cache?.get(token, nowMs);
         if (hit) {
+          cacheHit = true;
           // Hits need no key, so they keep the key set on schedule: a key Logto removed or
           // replaced takes its cached tokens with it within one refresh.
           jwks.refreshIfDue();
           checkTimeClaims(hit.value.payload, rules, nowMs);
           // Without a store, skipping the call saves a promise and a microtask on the hottest path.
           if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs, hit.value.organizationId);
-          return checkScopes(hit.value);
+          const auth = checkScopes(hit.value);
+          onVerified(true);
+          return auth;
         }
         const refused = refusals?.get(token, nowMs);
         if (refused) {
           // The same key still answers for the kid: the signature would fail again.
-          if ((await jwks.getKey({ alg: refused.alg, kid: refused.kid })) === refused.key) throw badSignature();
+          cacheHit = (await jwks.getKey({ alg: refused.alg, kid: refused.kid })) === refused.key;
+          if (cacheHit) throw badSignature();
           refusals?.delete(token);
         }
-        return checkScopes(await verifyUncached(token, nowMs));
+        const auth = checkScopes(await verifyUncached(token, nowMs));
+        onVerified(false);
+        return auth;
       } catch (error) {
-        if (isAuthError(error)) throw error;
-        throw refusal('unverifiable', { cause: error });
+        const refused = isAuthError(error) ? error : refusal('unverifiable', { cause: error });
+        onVerified(cacheHit, refused);
+        throw refused;
       }
     },
   };

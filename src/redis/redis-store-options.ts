@@ -56,6 +56,8 @@ export interface RedisRevocationStore extends RevocationStore {
    * first load, after any failed command or heartbeat, until reloaded.
    */
   readonly healthy: boolean;
+  /** Be told each time `healthy` flips (the kit turns it into a `revocation.health_changed` event). Returns an unsubscribe function. */
+  onHealthChanged(listener: (healthy: boolean) => void): () => void;
   /**
    * Resolves once subscribed and loaded the first time. An instance started
    * while Redis is down stays pending (and `healthy` false) until Redis is

@@ -59,6 +59,18 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   const pending: Entry[] = [];
   let subscriber: RedisSubscriberLike | undefined;
   let healthy = false;
+  const healthListeners = new Set<(healthy: boolean) => void>();
+  const setHealthy = (next: boolean): void => {
+    if (healthy === next) return;
+    healthy = next;
+    for (const listener of healthListeners) {
+      try {
+        listener(next);
+      } catch {
+        // A listener's bug must not break the reload or the heartbeat.
+      }
+    }
+  };
   let subscribed = false;
   let closed = false;
   let warned = false;
@@ -95,7 +107,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
   };
 
   const fail = (error: unknown): void => {
-    healthy = false;
+    setHealthy(false);
     report(error);
     if (!closed && retry === undefined) retry = setTimeout(() => ((retry = undefined), void sync()), retryDelay);
   };
@@ -123,7 +135,7 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
       await write(pending[0] as Entry);
       pending.shift();
     }
-    healthy = true;
+    setHealthy(true);
     warned = false;
     resolveReady();
   };
@@ -133,8 +145,8 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     const connection = client.duplicate();
     subscriber = connection;
     connection.on('error', (error) => fail(error));
-    connection.on('end', () => (healthy = false));
-    connection.on('reconnecting', () => (healthy = false));
+    connection.on('end', () => setHealthy(false));
+    connection.on('reconnecting', () => setHealthy(false));
     // node-redis resubscribes on reconnect; what was published meanwhile is reloaded.
     connection.on('ready', () => void (!subscribed || closed ? undefined : sync()));
     await connection.connect();
@@ -197,9 +209,14 @@ export function createRedisRevocationStore(options: RedisRevocationStoreOptions)
     get healthy() {
       return healthy;
     },
+    onHealthChanged(listener) {
+      healthListeners.add(listener);
+      return () => healthListeners.delete(listener);
+    },
     ready,
     async close() {
       closed = true;
+      healthListeners.clear();
       clearTimeout(retry);
       clearInterval(heartbeat);
       if (subscriber?.destroy) subscriber.destroy();

@@ -189,6 +189,36 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     expect((await a.kit.verifyToken(token)).userId).toBe('hung-user');
   });
 
+  it('onHealthChanged tells each flip once, a hung Redis included; a listener that throws does not stop the reload', async () => {
+    const { store, kit } = await instance({ heartbeatInterval: 100, commandTimeout: 200 });
+    const flips: boolean[] = [];
+    store.onHealthChanged(() => {
+      throw new Error('broken listener');
+    });
+    const stop = store.onHealthChanged((healthy) => flips.push(healthy));
+    const events: unknown[] = [];
+    kit.onEvent((event) => event.type === 'revocation.health_changed' && events.push(event));
+    redis.pause();
+    try {
+      await until(() => !store.healthy, 3_000);
+    } finally {
+      redis.resume();
+    }
+    await until(() => store.healthy);
+    expect(flips).toEqual([false, true]);
+    expect(events).toEqual([
+      { type: 'revocation.health_changed', healthy: false },
+      { type: 'revocation.health_changed', healthy: true },
+    ]);
+    stop();
+    await redis.stop();
+    await until(() => !store.healthy);
+    await redis.start();
+    await until(() => store.healthy);
+    expect(flips).toEqual([false, true]);
+    expect(events).toHaveLength(4);
+  });
+
   it('regression: a revocation from Redis whose before lies far ahead (1e300) is ignored and reported, not a lockout forever', async () => {
     const errors: unknown[] = [];
     const a = await instance({ onError: (error) => errors.push(error) });

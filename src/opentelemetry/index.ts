@@ -1,0 +1,1 @@
+export { instrumentAuthKit, type InstrumentAuthKitOptions } from './instrument.js';
