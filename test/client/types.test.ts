@@ -18,10 +18,12 @@ describe('logto-authkit/client types', () => {
 
   it('graphql-ws createClient accepts connectionParams and shouldRetry, and auth.subscribe accepts the client', () => {
     const auth = createGraphQLWSClientAuth({ getAccessToken: async () => null });
-    const client = createClient({ url: 'ws://127.0.0.1:9/graphql', webSocketImpl: WebSocket, lazy: true, connectionParams: auth.connectionParams, shouldRetry: auth.shouldRetry });
-    const stop = auth.subscribe(client, { query: '{ health }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
-    stop();
-    void client.dispose();
+    // Type-checked, never run (it would connect).
+    const wire = () => {
+      const client = createClient({ url: 'ws://127.0.0.1:9/graphql', webSocketImpl: WebSocket, connectionParams: auth.connectionParams, shouldRetry: auth.shouldRetry });
+      return auth.subscribe(client, { query: '{ health }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    };
+    expectTypeOf(wire).returns.toEqualTypeOf<() => void>();
     expect(typeof createTRPCClientAuth({ getAccessToken: async () => null }).link).toBe('function');
   });
 });
