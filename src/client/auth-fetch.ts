@@ -64,7 +64,11 @@ function parseMaxWait(option: AuthFetchOptions['retryUnavailable']): number | un
  * A 401 without `invalid_token` (no token was sent), a 403 (a missing scope is
  * not cured by a new token) and a 503 (an outage) are returned as they are; a
  * 503 is retried once after its `Retry-After` only with `retryUnavailable`.
- * Any `Authorization` header of the request is replaced.
+ * Any `Authorization` header of the request is replaced. A `getAccessToken`
+ * that rejects (Logto's SDKs do when nobody is signed in) rejects the call,
+ * except when refreshing: then the 401 is returned.
+ * Wrap it (`() => logto.getAccessToken(resource).catch(() => null)`) to call
+ * public routes signed out.
  *
  * @example
  * ```ts
@@ -100,7 +104,8 @@ export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
     let token = await tokens.current();
     let response = await send(spare(), token);
     if (response.status === 401 && token && bearerError(response.headers.get('www-authenticate')) === 'invalid_token') {
-      const fresh = await tokens.fresh(token);
+      // A refresh that fails (the refresh token expired too) leaves the user signed out: the 401 says so.
+      const fresh = await tokens.fresh(token).catch(() => null);
       if (fresh === null) return response;
       await response.body?.cancel();
       token = fresh;

@@ -101,6 +101,20 @@ describe('createAuthFetch against the tRPC standalone server', () => {
     expect(source.calls.get).toBe(2);
   });
 
+  it('a refresh that fails (the refresh token expired too) returns the 401', async () => {
+    const old = await expired();
+    let gets = 0;
+    const getAccessToken = async () => {
+      if (gets++ > 0) throw new Error('not authenticated');
+      return old;
+    };
+    const { fetch: base, sent } = recordingFetch();
+    const response = await me(createAuthFetch({ getAccessToken, fetch: base }));
+    expect(response.status).toBe(401);
+    expect(sent).toHaveLength(1);
+    expect(gets).toBe(2);
+  });
+
   it('a 403 (missing scope) is returned without asking for a new token', async () => {
     const source = tokenSource([await valid(), await issuer.mintToken({ sub: 'user-1', scope: 'write:posts' })]);
     const { fetch: base, sent } = recordingFetch();
