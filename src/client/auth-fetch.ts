@@ -2,10 +2,24 @@ import { bearerError } from './www-authenticate.js';
 import { createTokenReader } from './token-refresh.js';
 import type { TokenSource } from './types.js';
 
-/** The `fetch` signature the helper wraps and returns. */
+/**
+ * The `fetch` signature the helper wraps and returns (tRPC's `httpBatchLink({ fetch })` takes it).
+ *
+ * @example
+ * ```ts
+ * const base: FetchFunction = (input, init) => fetch(input, init)
+ * ```
+ */
 export type FetchFunction = (input: RequestInfo | URL, init?: RequestInit) => Promise<Response>;
 
-/** When to retry a 503 (an outage of the API's identity provider or store). */
+/**
+ * When to retry a 503 (an outage of the API's identity provider or store).
+ *
+ * @example
+ * ```ts
+ * createAuthFetch({ getAccessToken, retryUnavailable: { maxWaitSeconds: 10 } })
+ * ```
+ */
 export interface RetryUnavailableOptions {
   /**
    * The longest `Retry-After` (RFC 9110 §10.2.3) to wait, in seconds; a 503 asking
@@ -15,7 +29,14 @@ export interface RetryUnavailableOptions {
   maxWaitSeconds?: number;
 }
 
-/** Options of {@link createAuthFetch}. */
+/**
+ * Options of {@link createAuthFetch}; checked once, a bad one throws a `TypeError` naming it.
+ *
+ * @example
+ * ```ts
+ * const options: AuthFetchOptions = { getAccessToken: logto.getAccessToken, clearAccessToken: logto.clearAccessToken, resource: 'https://api.example.com' }
+ * ```
+ */
 export interface AuthFetchOptions extends TokenSource {
   /** The `fetch` to call. @default globalThis.fetch (read at each call) */
   fetch?: FetchFunction;

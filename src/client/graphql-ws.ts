@@ -2,26 +2,50 @@ import { CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED, closeCode } fro
 import { createTokenReader } from './token-refresh.js';
 import type { TokenSource } from './types.js';
 
-/** A GraphQL result as graphql-ws delivers it (`FormattedExecutionResult`). */
+/** A GraphQL result as graphql-ws delivers it (`FormattedExecutionResult`).
+ *
+ * @example
+ * ```ts
+ * const auth: GraphQLWSClientAuth = createGraphQLWSClientAuth({ getAccessToken: logto.getAccessToken })
+ * ```
+ */
 export interface GraphQLWSResult {
   readonly data?: unknown;
   readonly errors?: ReadonlyArray<{ readonly message: string; readonly extensions?: Record<string, unknown> | undefined }> | undefined;
 }
 
-/** A graphql-ws sink. */
+/** A graphql-ws sink.
+ *
+ * @example
+ * ```ts
+ * const auth: GraphQLWSClientAuth = createGraphQLWSClientAuth({ getAccessToken: logto.getAccessToken })
+ * ```
+ */
 export interface GraphQLWSSink<TResult> {
   next(value: TResult): void;
   error(error: unknown): void;
   complete(): void;
 }
 
-/** The parts of a graphql-ws `Client` (from `createClient`) that {@link GraphQLWSClientAuth.subscribe} uses; no graphql-ws import needed. */
+/** The parts of a graphql-ws `Client` (from `createClient`) that {@link GraphQLWSClientAuth.subscribe} uses; no graphql-ws import needed.
+ *
+ * @example
+ * ```ts
+ * const auth: GraphQLWSClientAuth = createGraphQLWSClientAuth({ getAccessToken: logto.getAccessToken })
+ * ```
+ */
 export interface GraphQLWSClientLike<TPayload, TResult extends GraphQLWSResult> {
   subscribe(payload: TPayload, sink: GraphQLWSSink<TResult>): () => void;
   on(event: 'closed', listener: (event: unknown) => void): () => void;
 }
 
-/** What {@link createGraphQLWSClientAuth} returns: two options for graphql-ws `createClient`, and a subscribe that outlives a token. */
+/** What {@link createGraphQLWSClientAuth} returns: two options for graphql-ws `createClient`, and a subscribe that outlives a token.
+ *
+ * @example
+ * ```ts
+ * const auth: GraphQLWSClientAuth = createGraphQLWSClientAuth({ getAccessToken: logto.getAccessToken })
+ * ```
+ */
 export interface GraphQLWSClientAuth {
   /** For `createClient({ connectionParams })`: `{ token }` at each (re)connect, a fresh one after the server refused the last. Rejects when no new token can be had, which ends the client (close 4005, not retried). */
   connectionParams(): Promise<{ token: string } | undefined>;

@@ -3,6 +3,11 @@ import type { Observable, Observer, Unsubscribable } from '@trpc/server/observab
 /**
  * A tRPC `Observable` without importing tRPC at run time: the client helpers
  * stay free of framework code, and tRPC only ever calls `subscribe` and `pipe`.
+ *
+ * @example
+ * ```ts
+ * const one = createObservable<number, Error>((observer) => (observer.next(1), observer.complete(), () => undefined))
+ * ```
  */
 export function createObservable<TValue, TError>(start: (observer: Observer<TValue, TError>) => () => void): Observable<TValue, TError> {
   const self = {

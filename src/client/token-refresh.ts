@@ -1,6 +1,13 @@
 import type { TokenSource } from './types.js';
 
-/** Reads tokens from a {@link TokenSource}, sharing one refresh among every caller refused with the same token. */
+/**
+ * Reads tokens from a {@link TokenSource}, sharing one refresh among every caller refused with the same token.
+ *
+ * @example
+ * ```ts
+ * const token = await reader.current(); const next = await reader.fresh(token) // null: give up
+ * ```
+ */
 export interface TokenReader {
   /** The current token, or `null` when the user is not signed in. */
   current(): Promise<string | null>;
@@ -14,7 +21,13 @@ export interface TokenReader {
 /**
  * Wraps a token source. Concurrent requests refused with the same expired
  * token share one `clearAccessToken` + `getAccessToken`: clearing again after a
- * sibling already refreshed would throw its fresh token away.
+ * sibling already refreshed would throw its fresh token away. Options are
+ * checked here, once; a bad one throws a `TypeError` naming it.
+ *
+ * @example
+ * ```ts
+ * const reader = createTokenReader({ getAccessToken: logto.getAccessToken })
+ * ```
  */
 export function createTokenReader(source: TokenSource): TokenReader {
   const { getAccessToken, resource, organizationId, clearAccessToken } = source;

@@ -5,12 +5,26 @@ import { createObservable } from './observable.js';
 import { createTokenReader } from './token-refresh.js';
 import type { TokenSource } from './types.js';
 
-/** The part of tRPC's `createWSClient()` result the link reads: its current socket, to close it so it reconnects with a fresh token. */
+/** The part of tRPC's `createWSClient()` result the link reads: its current socket, to close it so it reconnects with a fresh token.
+ *
+ * @example
+ * ```ts
+ * const wsClient = createWSClient({ url, connectionParams: auth.connectionParams })
+ * const links = [auth.link({ wsClient }), wsLink({ client: wsClient })]
+ * ```
+ */
 export interface TRPCWSClientLike {
   readonly connection: { readonly ws: { close(): void } | null | undefined } | null;
 }
 
-/** Options of {@link TRPCClientAuth.link}. */
+/** Options of {@link TRPCClientAuth.link}.
+ *
+ * @example
+ * ```ts
+ * const wsClient = createWSClient({ url, connectionParams: auth.connectionParams })
+ * const links = [auth.link({ wsClient }), wsLink({ client: wsClient })]
+ * ```
+ */
 export interface TRPCAuthLinkOptions {
   /**
    * The `createWSClient()` the operations go through, if they use `wsLink`: its
@@ -21,7 +35,14 @@ export interface TRPCAuthLinkOptions {
   wsClient?: TRPCWSClientLike;
 }
 
-/** What {@link createTRPCClientAuth} returns. */
+/** What {@link createTRPCClientAuth} returns.
+ *
+ * @example
+ * ```ts
+ * const wsClient = createWSClient({ url, connectionParams: auth.connectionParams })
+ * const links = [auth.link({ wsClient }), wsLink({ client: wsClient })]
+ * ```
+ */
 export interface TRPCClientAuth {
   /** For `createWSClient({ connectionParams })` and `httpSubscriptionLink({ connectionParams })`: `{ token }` at each (re)connect, a fresh one after a refusal. */
   connectionParams(): Promise<{ token: string } | null>;

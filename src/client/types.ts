@@ -21,7 +21,14 @@
  */
 export type AccessTokenGetter = (resource?: string, organizationId?: string) => Promise<string | null | undefined>;
 
-/** What every client helper is given to obtain tokens. */
+/**
+ * What every client helper is given to obtain tokens.
+ *
+ * @example
+ * ```ts
+ * const source: TokenSource = { getAccessToken: logto.getAccessToken, clearAccessToken: logto.clearAccessToken, resource: 'https://api.example.com' }
+ * ```
+ */
 export interface TokenSource {
   /** How to get the current access token (Logto's `getAccessToken`). */
   getAccessToken: AccessTokenGetter;
