@@ -1,6 +1,7 @@
 import type { TRPCLink } from '@trpc/client';
 import type { AnyTRPCRouter } from '@trpc/server';
 import type { Unsubscribable } from '@trpc/server/observable';
+import { CLOSE_BAD_REQUEST, CLOSE_FORBIDDEN, CLOSE_UNAUTHORIZED } from './close-codes.js';
 import { createObservable } from './observable.js';
 import { createTokenReader } from './token-refresh.js';
 import type { TokenSource } from './types.js';
@@ -46,6 +47,12 @@ export interface TRPCAuthLinkOptions {
 export interface TRPCClientAuth {
   /** For `createWSClient({ connectionParams })` and `httpSubscriptionLink({ connectionParams })`: `{ token }` at each (re)connect, a fresh one after a refusal. */
   connectionParams(): Promise<{ token: string } | null>;
+  /**
+   * For `createWSClient({ onClose })`, which reconnects after every close: after
+   * 4403 (a refused token) the reconnect sends a fresh token; after 4401 or 4400
+   * (a new token changes nothing) `wsClient.close()` stops the reconnects.
+   */
+  onClose(cause: { code?: number } | undefined, wsClient?: { close(): unknown }): void;
   /** For `httpBatchLink({ headers })` / `httpLink`: `Authorization: Bearer …`, a fresh token after a refusal. */
   headers(): Promise<Record<string, string>>;
   /**
@@ -81,7 +88,7 @@ const withLastEventId = (input: unknown, lastEventId: string | undefined): unkno
  *
  * declare const logto: LogtoClient
  * const auth = createTRPCClientAuth({ getAccessToken: logto.getAccessToken, clearAccessToken: logto.clearAccessToken, resource: 'https://api.example.com' })
- * const wsClient = createWSClient({ url: 'wss://api.example.com/trpc', connectionParams: auth.connectionParams })
+ * const wsClient = createWSClient({ url: 'wss://api.example.com/trpc', connectionParams: auth.connectionParams, onClose: (cause) => auth.onClose(cause, wsClient) })
  * const client = createTRPCClient<AnyTRPCRouter>({ links: [auth.link({ wsClient }), wsLink({ client: wsClient })] })
  * ```
  */
@@ -102,6 +109,11 @@ export function createTRPCClientAuth(source: TokenSource): TRPCClientAuth {
     async connectionParams() {
       const value = await token();
       return value ? { token: value } : null;
+    },
+    onClose(cause, wsClient) {
+      const code = cause?.code;
+      if (code === CLOSE_FORBIDDEN) refused = sent;
+      else if (code === CLOSE_UNAUTHORIZED || code === CLOSE_BAD_REQUEST) void wsClient?.close();
     },
     async headers(): Promise<Record<string, string>> {
       const value = await token();
