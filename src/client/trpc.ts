@@ -77,7 +77,8 @@ const withLastEventId = (input: unknown, lastEventId: string | undefined): unkno
  * `httpSubscriptionLink`, `headers` for the HTTP links, and a link that runs an
  * operation refused for its token again, once, with a fresh one (over a new
  * socket for `wsLink`). For plain HTTP, `httpBatchLink({ fetch: createAuthFetch(…) })`
- * does the same at the fetch level.
+ * does the same at the fetch level. Use one per transport: it remembers the
+ * token it last sent, which is the one a refusal is about.
  *
  * @example
  * ```ts
