@@ -71,9 +71,9 @@ function retryAfterSeconds(value: string | null, now: number): number | undefine
 function parseMaxWait(option: AuthFetchOptions['retryUnavailable']): number | undefined {
   if (option === undefined || option === false) return undefined;
   if (option === true) return 5;
-  if (typeof option !== 'object' || option === null) throw new TypeError('retryUnavailable must be a boolean or { maxWaitSeconds }');
+  if (typeof option !== 'object' || option === null) throw new TypeError('logto-authkit/client: option "retryUnavailable" must be a boolean or { maxWaitSeconds }');
   const max = option.maxWaitSeconds ?? 5;
-  if (typeof max !== 'number' || !(max >= 0) || !Number.isFinite(max)) throw new TypeError('retryUnavailable.maxWaitSeconds must be a finite number >= 0');
+  if (typeof max !== 'number' || !(max >= 0) || !Number.isFinite(max)) throw new TypeError('logto-authkit/client: option "retryUnavailable.maxWaitSeconds" must be a finite number >= 0');
   return max;
 }
 
@@ -85,7 +85,8 @@ function parseMaxWait(option: AuthFetchOptions['retryUnavailable']): number | un
  * A 401 without `invalid_token` (no token was sent), a 403 (a missing scope is
  * not cured by a new token) and a 503 (an outage) are returned as they are; a
  * 503 is retried once after its `Retry-After` only with `retryUnavailable`.
- * Any `Authorization` header of the request is replaced. A `getAccessToken`
+ * A request's own `Authorization` header is replaced when there is a token, and
+ * sent as it is when there is none. A `getAccessToken`
  * that rejects (Logto's SDKs do when nobody is signed in) rejects the call,
  * except when refreshing: then the 401 is returned.
  * Wrap it (`() => logto.getAccessToken(resource).catch(() => null)`) to call
@@ -108,13 +109,12 @@ function parseMaxWait(option: AuthFetchOptions['retryUnavailable']): number | un
 export function createAuthFetch(options: AuthFetchOptions): FetchFunction {
   const tokens = createTokenReader(options);
   const maxWait = parseMaxWait(options.retryUnavailable);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('fetch must be a function');
-  if (options.wait !== undefined && typeof options.wait !== 'function') throw new TypeError('wait must be a function');
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') throw new TypeError('logto-authkit/client: option "fetch" must be a function');
+  if (options.wait !== undefined && typeof options.wait !== 'function') throw new TypeError('logto-authkit/client: option "wait" must be a function');
   const wait = options.wait ?? sleep;
   const send = (request: Request, token: string | null): Promise<Response> => {
     const headers = new Headers(request.headers);
     if (token) headers.set('authorization', `Bearer ${token}`);
-    else headers.delete('authorization');
     return (options.fetch ?? globalThis.fetch)(new Request(request, { headers }));
   };
 

@@ -31,10 +31,10 @@ export interface TokenReader {
  */
 export function createTokenReader(source: TokenSource): TokenReader {
   const { getAccessToken, resource, organizationId, clearAccessToken } = source;
-  if (typeof getAccessToken !== 'function') throw new TypeError('getAccessToken must be a function (the Logto SDK’s getAccessToken)');
-  if (clearAccessToken !== undefined && typeof clearAccessToken !== 'function') throw new TypeError('clearAccessToken must be a function');
-  if (resource !== undefined && typeof resource !== 'string') throw new TypeError('resource must be a string');
-  if (organizationId !== undefined && typeof organizationId !== 'string') throw new TypeError('organizationId must be a string');
+  if (typeof getAccessToken !== 'function') throw new TypeError('logto-authkit/client: option "getAccessToken" must be a function (the Logto SDK’s getAccessToken)');
+  if (clearAccessToken !== undefined && typeof clearAccessToken !== 'function') throw new TypeError('logto-authkit/client: option "clearAccessToken" must be a function');
+  if (resource !== undefined && typeof resource !== 'string') throw new TypeError('logto-authkit/client: option "resource" must be a string');
+  if (organizationId !== undefined && typeof organizationId !== 'string') throw new TypeError('logto-authkit/client: option "organizationId" must be a string');
   const read = async (): Promise<string | null> => (await getAccessToken(resource, organizationId)) || null;
   let last: { refused: string | null; fresh: Promise<string | null> } | undefined;
   return {

@@ -136,6 +136,17 @@ describe('createAuthFetch against the tRPC standalone server', () => {
     expect(source.calls.get).toBe(1);
   });
 
+  it('a request’s own Authorization header is replaced by the token, and kept when there is none', async () => {
+    const token = await valid();
+    const { fetch: base, sent } = recordingFetch();
+    await createAuthFetch({ getAccessToken: async () => token, fetch: base })(`${server.url}/me`, { headers: { authorization: 'Bearer stale' } });
+    await createAuthFetch({ getAccessToken: async () => null, fetch: base })(`${server.url}/me`, { headers: { authorization: `Bearer ${token}` } });
+    expect(sent).toEqual([
+      { authorization: `Bearer ${token}`, status: 200 },
+      { authorization: `Bearer ${token}`, status: 200 },
+    ]);
+  });
+
   it('resends the body of a POST on the retry', async () => {
     const source = tokenSource([await issuer.mintToken({ sub: 'user-1', scope: 'write:posts' }, { now: Date.now() - 7_200_000 }), await issuer.mintToken({ sub: 'user-1', scope: 'write:posts' })]);
     const response = await createAuthFetch(source)(`${server.url}/createPost`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'twice' }) });
