@@ -1,6 +1,6 @@
 import { createTRPCClient, createWSClient, wsLink } from '@trpc/client';
 import { createTRPCClientAuth } from 'logto-authkit/client';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AppRouter } from '../trpc/harness.js';
 
@@ -65,10 +65,13 @@ describe('createTRPCClientAuth onClose with tRPC’s createWSClient', () => {
       });
       const client = createTRPCClient<AppRouter>({ links: [auth.link({ wsClient }), wsLink({ client: wsClient })] });
       try {
-        // Only wsClient.close() completes a subscription: a reconnecting client would keep it open (and this test would time out).
-        await new Promise<void>((resolve, reject) => {
-          client.ticks.subscribe(undefined, { onComplete: resolve, onError: reject });
+        // The subscription ends (completed by wsClient.close(), or failed if it was being sent as the socket closed);
+        // a reconnecting client would keep it pending.
+        await new Promise<void>((resolve) => {
+          client.ticks.subscribe(undefined, { onComplete: resolve, onError: () => resolve() });
         });
+        // A generous deadline on a real event: the client settles as closed, not reconnecting.
+        await vi.waitFor(() => expect(wsClient.connectionState.get().state).toBe('idle'), { timeout: 5_000 });
         expect(server.tokens).toEqual(['a-token']);
       } finally {
         await wsClient.close();
