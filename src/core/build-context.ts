@@ -72,7 +72,7 @@ export function authenticatedContext<TClaims>(
     isOrganizationToken,
     token,
     expiresAt: new Date((payload.exp as number) * 1000),
-    // LOGTO-FACTS: machine-to-machine tokens have sub === client_id.
+    // docs/logto.md "Access token": machine-to-machine tokens have sub === client_id.
     isMachine: clientId !== undefined && clientId === sub,
     scopes: frozenScopes,
     hasScopes: (...required: string[]) => missingScopes(frozenScopes, required).length === 0,

@@ -3,7 +3,7 @@ import type { RevocationStore } from './revocation-store.js';
 import { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning } from './config-diagnostics.js';
 import type { RefusalReport } from './refusal-report.js';
 
-/** Algorithms Logto can sign with (LOGTO-FACTS: RS256, PS256, ES256, ES384, ES512). */
+/** Algorithms Logto can sign with (docs/logto.md "Keys": RS256, PS256, ES256, ES384, ES512). */
 export const SUPPORTED_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512', 'EdDSA'] as const;
 /** Where a token may come from. */
 export type TokenSource = 'cookie' | 'header';
@@ -233,7 +233,7 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
   }
   const o = parsed.data;
   const logtoUrl = o.logtoUrl === undefined ? undefined : trimSlash(o.logtoUrl);
-  // LOGTO-FACTS: the issuer is `{endpoint}/oidc`, no trailing slash; JWKS at `{issuer}/jwks`.
+  // docs/logto.md "Endpoints": the issuer is `{endpoint}/oidc`, no trailing slash; JWKS at `{issuer}/jwks`.
   const issuers = o.issuer === undefined ? [`${logtoUrl}/oidc`] : list(o.issuer).map(trimSlash);
   const audiences = list(o.audience);
   const jwksUrl = o.jwksUrl ?? `${issuers[0]}/jwks`;

@@ -72,7 +72,7 @@ const family = (alg: string): string => (alg === 'RS256' || alg === 'PS256' ? 'R
 /**
  * Starts a local stand-in for a Logto tenant: ES384 keys with RFC 7638
  * thumbprint `kid`s, a JWKS and discovery on 127.0.0.1, and `mint…` methods
- * producing tokens shaped like Logto's (see LOGTO-FACTS).
+ * producing tokens shaped like Logto's (see docs/logto.md).
  *
  * @example
  * ```ts

@@ -60,7 +60,7 @@ export interface TestKey {
   kid: string;
 }
 
-/** Generates a key; RSA JWKs get no `alg`, like Logto's (LOGTO-FACTS). */
+/** Generates a key; RSA JWKs get no `alg`, like Logto's (docs/logto.md "Keys"). */
 export async function makeKey(alg: 'ES384' | 'ES256' | 'RS256'): Promise<TestKey> {
   const { privateKey, publicKey } = await generateKeyPair(alg, { extractable: true });
   const exported = await exportJWK(publicKey);

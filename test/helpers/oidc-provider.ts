@@ -52,7 +52,7 @@ export const DEFAULT_RESOURCES: Record<string, string> = {
 };
 const ALGORITHMS = ['RS256', 'PS256', 'ES256', 'ES384', 'ES512'];
 const DAY = 86_400;
-// Known, deliberate warnings: v9 wants Node 22 but runs on 20 (LOGTO-FACTS); the
+// Known, deliberate warnings: v9 wants Node 22 but runs on 20 (docs/logto.md); the
 // in-memory adapter and dev sign-in pages are exactly what a test tenant uses.
 const EXPECTED_WARNINGS = /Unsupported runtime|in-memory adapter is used|devInteractions is enabled/;
 
@@ -77,7 +77,7 @@ async function es384Key(): Promise<JWK> {
 }
 
 /**
- * Starts the stand-in tenant (see LOGTO-FACTS "A faithful local stand-in").
+ * Starts the stand-in tenant (see docs/logto.md "A faithful local stand-in").
  *
  * @example
  * ```ts
