@@ -7,7 +7,8 @@ import { authMiddleware, requireAuth } from 'logto-authkit/express';
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { manualClock } from '../helpers/jwks-test-server.js';
-import { buildApp, startStandalone } from '../trpc/harness.js';
+import { createHTTPServer } from '@trpc/server/adapters/standalone';
+import { buildApp } from '../trpc/harness.js';
 
 // A 503 is an outage of the API's key source: the token may be fine, so it is never replaced;
 // it is sent again only when the caller asks, after the server's Retry-After (RFC 9110 §10.2.3).
@@ -90,19 +91,22 @@ describe('createAuthFetch and a 503 (Express, a real outage of the key set)', ()
     expect(waited).toBe(0);
   });
 
-  it('a 503 without Retry-After (tRPC’s SERVICE_UNAVAILABLE) is not retried even when asked', async () => {
+  it('a 503 without Retry-After (tRPC’s own SERVICE_UNAVAILABLE, no authResponseMeta) is not retried even when asked', async () => {
     const app = buildApp(kit);
-    const trpc = await startStandalone(app.router, app.createContext);
+    // tRPC's own mapping gives the 503 but, without authResponseMeta, no Retry-After.
+    const server = createHTTPServer({ router: app.router, createContext: app.createContext });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     try {
       const token = await issuer.mintToken({ sub: 'user-1' });
       let waited = 0;
-      const response = await createAuthFetch({ getAccessToken: async () => token, fetch: counting, retryUnavailable: true, wait: async () => void waited++ })(`${trpc.url}/me`);
+      const trpcUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const response = await createAuthFetch({ getAccessToken: async () => token, fetch: counting, retryUnavailable: true, wait: async () => void waited++ })(`${trpcUrl}/me`);
       expect(response.status).toBe(503);
       expect(response.headers.get('retry-after')).toBeNull();
       expect(statuses).toEqual([503]);
       expect(waited).toBe(0);
     } finally {
-      await trpc.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 
