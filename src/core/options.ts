@@ -1,7 +1,7 @@
-import { z } from 'zod';
 import type { RevocationStore } from './revocation-store.js';
 import { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning } from './config-diagnostics.js';
 import type { RefusalReport } from './refusal-report.js';
+import { allOf, exactObject, falseOr, httpUrl, isBoolean, isFunction, isString, listOf, matches, numberIn, oneOrMany, optionProblems, satisfies, type OptionRule } from './option-rules.js';
 
 /** Algorithms Logto can sign with (docs/logto.md "Keys": RS256, PS256, ES256, ES384, ES512). */
 export const SUPPORTED_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256', 'RS384', 'RS512', 'PS384', 'PS512', 'EdDSA'] as const;
@@ -137,70 +137,52 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
 
 const DEFAULT_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
 
-const url = z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' });
-const logtoEndpoint = url.superRefine((value, ctx) => {
-  const problem = logtoUrlProblem(value);
-  if (problem !== undefined) ctx.addIssue({ code: 'custom', message: problem });
+const logtoEndpoint = allOf(httpUrl, (value) => {
+  const problem = logtoUrlProblem(value as string);
+  return problem === undefined ? undefined : { path: '', message: problem };
 });
-const callback = <T>() => z.custom<T>((v) => typeof v === 'function', 'must be a function');
-const oneOrMany = <T extends z.ZodType<string>>(item: T) => z.union([item, z.array(item).min(1, 'must not be an empty list')]);
-const duration = z.number().int('must be an integer').nonnegative('must not be negative');
-const positive = z.number().int('must be an integer').positive('must be positive');
-const algorithm = z.string().superRefine((alg, ctx) => {
-  if ((SUPPORTED_ALGORITHMS as readonly string[]).includes(alg)) return;
-  ctx.addIssue({
-    code: 'custom',
-    message: /^(none|hs\d+)$/i.test(alg)
-      ? `"${alg}" is never accepted (no unsigned or HMAC tokens)`
-      : `"${alg}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`,
-  });
+const duration = numberIn({ integer: true, min: 0 });
+const positive = numberIn({ integer: true, above: 0 });
+const algorithm = allOf(isString, (alg) => {
+  if ((SUPPORTED_ALGORITHMS as readonly string[]).includes(alg as string)) return undefined;
+  const message = /^(none|hs\d+)$/i.test(alg as string)
+    ? `"${alg as string}" is never accepted (no unsigned or HMAC tokens)`
+    : `"${alg as string}" is not one of ${SUPPORTED_ALGORITHMS.join(', ')}`;
+  return { path: '', message };
 });
-const headerToken = z.string().min(1).regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid cookie name');
+const headerToken = matches(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be a valid cookie name');
+const hasMethod = (method: string, message: string) =>
+  satisfies((v) => typeof v === 'object' && v !== null && typeof (v as Record<string, unknown>)[method] === 'function', message);
 
-const schema = z
-  .object({
-    logtoUrl: logtoEndpoint.optional(),
-    audience: oneOrMany(z.string().min(1, 'must not be empty')),
-    issuer: oneOrMany(url).optional(),
-    jwksUrl: url.optional(),
-    cookieName: headerToken.optional(),
-    guestCookieName: headerToken.optional(),
-    tokenSources: z.array(z.enum(['cookie', 'header'])).min(1, 'must name at least one source').optional(),
-    csrf: z.union([z.literal(false), z.object({ trustedOrigins: z.array(url).optional() }).strict()]).optional(),
-    requiredScope: z.union([z.string().regex(/^\S+$/, 'must be one scope without spaces'), z.array(z.string().regex(/^\S+$/, 'must be scopes without spaces'))]).optional(),
-    allowGuest: z.boolean().optional(),
-    clockTolerance: z.number().finite().nonnegative('must not be negative').max(300, 'must be at most 300 seconds').optional(),
-    maxTokenAge: z.number().finite().positive('must be positive').optional(),
-    algorithms: z.array(algorithm).min(1, 'must name at least one algorithm').optional(),
-    jwksCacheTtl: duration.optional(),
-    jwksCooldown: duration.optional(),
-    jwksTimeout: positive.optional(),
-    jwksStaleTtl: duration.optional(),
-    tokenCache: z.union([z.literal(false), z.object({ maxEntries: positive.optional(), maxBytes: positive.optional() }).strict()]).optional(),
-    maxTokenSize: positive.max(1 << 20, 'must be at most 1 MiB').optional(),
-    revocation: z.custom<RevocationStore>((v) => typeof v === 'object' && v !== null && typeof (v as RevocationStore).getRevokedAt === 'function', 'must be a RevocationStore').optional(),
-    claims: z.custom<ClaimsSchema<unknown>>((v) => typeof v === 'object' && v !== null && typeof (v as ClaimsSchema<unknown>).safeParse === 'function', 'must be a zod schema').optional(),
-    organizationTokens: z.boolean().optional(),
-    fetch: z.custom<typeof fetch>((v) => typeof v === 'function', 'must be a function').optional(),
-    now: z.custom<() => number>((v) => typeof v === 'function', 'must be a function').optional(),
-    onWarning: callback<(warning: AuthKitWarning) => void>().optional(),
-    onRefused: callback<(report: RefusalReport) => void>().optional(),
-    onRefusedPerMinute: positive.optional(),
-  })
-  .strict()
-  .refine((o) => o.logtoUrl !== undefined || (o.issuer !== undefined && o.jwksUrl !== undefined), {
-    message: 'is required unless both issuer and jwksUrl are given',
-    path: ['logtoUrl'],
-  });
-
-// zod's own texts ("Invalid input") do not say what was expected; unions are the usual culprit.
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'invalid_union') {
-    const first = issue.errors.flat()[0];
-    return first && first.code !== 'invalid_type' ? first.message : 'has the wrong type';
-  }
-  return issue.message;
-}
+const rules: Readonly<Record<keyof AuthKitOptions, OptionRule>> = {
+  logtoUrl: logtoEndpoint,
+  audience: oneOrMany(matches(/./, 'must not be empty')),
+  issuer: oneOrMany(httpUrl),
+  jwksUrl: httpUrl,
+  cookieName: headerToken,
+  guestCookieName: headerToken,
+  tokenSources: listOf(satisfies((v) => v === 'cookie' || v === 'header', 'must be "cookie" or "header"'), 'must name at least one source'),
+  csrf: falseOr(exactObject({ trustedOrigins: listOf(httpUrl) })),
+  requiredScope: (v) => (Array.isArray(v) ? listOf(matches(/^\S+$/, 'must be scopes without spaces'))(v) : matches(/^\S+$/, 'must be one scope without spaces')(v)),
+  allowGuest: isBoolean,
+  clockTolerance: numberIn({ min: 0, max: 300, maxMessage: 'must be at most 300 seconds' }),
+  maxTokenAge: numberIn({ above: 0 }),
+  algorithms: listOf(algorithm, 'must name at least one algorithm'),
+  jwksCacheTtl: duration,
+  jwksCooldown: duration,
+  jwksTimeout: positive,
+  jwksStaleTtl: duration,
+  tokenCache: falseOr(exactObject({ maxEntries: positive, maxBytes: positive })),
+  maxTokenSize: allOf(positive, numberIn({ max: 1 << 20, maxMessage: 'must be at most 1 MiB' })),
+  revocation: hasMethod('getRevokedAt', 'must be a RevocationStore'),
+  claims: hasMethod('safeParse', 'must be a zod schema'),
+  organizationTokens: isBoolean,
+  fetch: isFunction,
+  now: isFunction,
+  onWarning: isFunction,
+  onRefused: isFunction,
+  onRefusedPerMinute: positive,
+};
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? [...v] : [v]);
 const trimSlash = (v: string): string => v.replace(/\/+$/, '');
@@ -221,17 +203,13 @@ export class AuthKitOptionsError extends TypeError {
  */
 export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): NormalizedOptions<TClaims> {
   if (typeof input !== 'object' || input === null) throw new AuthKitOptionsError('logto-authkit: options must be an object');
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => {
-      const name = issue.path.length > 0 ? issue.path.join('.') : 'options';
-      const given = issue.path.reduce<unknown>((v, k) => (typeof v === 'object' && v !== null ? (v as Record<PropertyKey, unknown>)[k] : undefined), input);
-      const message = given === undefined && issue.code !== 'custom' ? 'is required' : describeIssue(issue);
-      return issue.code === 'unrecognized_keys' ? `unknown option(s) ${issue.keys.join(', ')}` : `option "${name}" ${message}`;
-    });
-    throw new AuthKitOptionsError(`logto-authkit: ${problems.join('; ')}`);
+  const problems = optionProblems(input as unknown as Record<string, unknown>, rules);
+  if (input.audience === undefined) problems.push('option "audience" is required');
+  if (input.logtoUrl === undefined && (input.issuer === undefined || input.jwksUrl === undefined)) {
+    problems.push('option "logtoUrl" is required unless both issuer and jwksUrl are given');
   }
-  const o = parsed.data;
+  if (problems.length > 0) throw new AuthKitOptionsError(`logto-authkit: ${problems.join('; ')}`);
+  const o = input;
   const logtoUrl = o.logtoUrl === undefined ? undefined : trimSlash(o.logtoUrl);
   // docs/logto.md "Endpoints": the issuer is `{endpoint}/oidc`, no trailing slash; JWKS at `{issuer}/jwks`.
   const issuers = o.issuer === undefined ? [`${logtoUrl}/oidc`] : list(o.issuer).map(trimSlash);

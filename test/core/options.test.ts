@@ -52,10 +52,31 @@ describe('normalizeOptions', () => {
     ['bad token source', { ...base, tokenSources: ['query'] }, /option "tokenSources\.0"/],
     ['scope with a space', { ...base, requiredScope: 'read write' }, /option "requiredScope"/],
     ['zero tokenCache.maxBytes', { ...base, tokenCache: { maxBytes: 0 } }, /option "tokenCache\.maxBytes" must be positive/],
+    ['a misspelt tokenCache key', { ...base, tokenCache: { maxEntry: 5 } }, /option "tokenCache" has unknown key\(s\) maxEntry/],
+    ['a misspelt csrf key', { ...base, csrf: { trustedOrigin: ['https://a.example'] } }, /option "csrf" has unknown key\(s\) trustedOrigin/],
+    ['a trusted origin that is no URL', { ...base, csrf: { trustedOrigins: ['a.example'] } }, /option "csrf\.trustedOrigins\.0" must be an http\(s\) URL/],
+    ['a number given as a string', { ...base, jwksTimeout: '5000' }, /option "jwksTimeout" must be a finite number/],
+    ['a fractional duration', { ...base, jwksCooldown: 1.5 }, /option "jwksCooldown" must be an integer/],
+    ['a clock tolerance over 5 minutes', { ...base, clockTolerance: 301 }, /option "clockTolerance" must be at most 300 seconds/],
+    ['a token size over 1 MiB', { ...base, maxTokenSize: 2 << 20 }, /option "maxTokenSize" must be at most 1 MiB/],
+    ['an audience that is a number', { ...base, audience: 42 }, /option "audience" must be a string/],
+    ['an empty audience in a list', { ...base, audience: ['a', ''] }, /option "audience\.1" must not be empty/],
+    ['a claims schema without safeParse', { ...base, claims: {} }, /option "claims" must be a zod schema/],
+    ['an ftp issuer', { ...base, issuer: 'ftp://t.logto.app/oidc' }, /option "issuer" must be an http\(s\) URL/],
   ])('rejects %s with a message naming the option', (_name, options, message) => {
     expect(bad(options)).toThrow(AuthKitOptionsError);
     expect(bad(options)).toThrow(TypeError);
     expect(bad(options)).toThrow(message);
+  });
+
+  it('names every problem at once, unknown options first', () => {
+    expect(bad({ ...base, jwksTimeout: 0, allowGuest: 'yes', audiance: 'x' })).toThrow(
+      'logto-authkit: unknown option(s) audiance; option "allowGuest" must be a boolean; option "jwksTimeout" must be positive',
+    );
+  });
+
+  it('accepts an empty requiredScope list and an empty trustedOrigins list', () => {
+    expect(normalizeOptions({ ...base, requiredScope: [], csrf: { trustedOrigins: [] } }).requiredScopes).toEqual([]);
   });
 
   it('rejects a non-object', () => {

@@ -1,4 +1,5 @@
 import { builtinModules } from 'node:module';
+import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { build, type Metafile, type Plugin } from 'esbuild';
 import { describe, expect, it } from 'vitest';
@@ -68,5 +69,35 @@ describe('logto-authkit/next bundles for the edge', () => {
     importedBuiltins.length = 0;
     await bundle('testing/index.ts', 'neutral');
     expect(importedBuiltins.join('\n')).toMatch(/node:/);
+  });
+});
+
+// What an app bundles is the published build (dist), resolved as a user's bundler
+// resolves it: platform neutral, no extra main fields or conditions, no tsconfig paths.
+describe('the published logto-authkit/next in an edge bundle', () => {
+  async function bundleDist(contents: string) {
+    const result = await build({
+      stdin: { contents, resolveDir: fileURLToPath(new URL('../..', import.meta.url)), loader: 'js' },
+      bundle: true,
+      minify: true,
+      write: false,
+      metafile: true,
+      format: 'esm',
+      platform: 'neutral',
+      tsconfigRaw: '{}',
+      logLevel: 'silent',
+    });
+    const bytes = result.outputFiles[0]?.contents ?? new Uint8Array();
+    return { inputs: Object.keys(result.metafile.inputs), minified: bytes.length, gzipped: gzipSync(bytes).length };
+  }
+
+  it('bundles with --platform=neutral and no other flag, without zod, within its byte budget', async () => {
+    const { inputs, minified, gzipped } = await bundleDist(`export { withAuth } from './dist/next/index.js'`);
+    expect(inputs.some((input) => input.includes('node_modules/jose/'))).toBe(true);
+    expect(inputs.filter((input) => /node_modules\/(zod|cookie)\//.test(input))).toEqual([]);
+    // Was 502 KB / 109 KB with zod validating options. The budget holds today's size
+    // (jose, the kit, its refusal texts) against regressions; see bench/RESULTS.md.
+    expect(minified).toBeLessThanOrEqual(80_000);
+    expect(gzipped).toBeLessThanOrEqual(28_000);
   });
 });
