@@ -4,3 +4,4 @@ export { AuthGraphQLError, toGraphQLError, findAuthGraphQLError, type DenyEvent 
 export { adjustHTTPStatus } from './result-status.js';
 export { createGraphQLWSAuth, type EnvelopedYoga, type GraphQLWSAuthHooks, type GraphQLWSContextLike, type GraphQLWSSubscribePayload } from './ws.js';
 export { createWSAuthContext } from './ws-credentials.js';
+export { createApolloAuthPlugin, createApolloContext, type ApolloContextOptions } from './apollo.js';
