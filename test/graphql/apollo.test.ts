@@ -3,7 +3,7 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from 'logto-authkit';
-import { authDirectiveTypeDefs, createApolloAuthPlugin, createApolloContext, type DenyEvent, type LogtoAuthContext } from 'logto-authkit/graphql';
+import { authDirectiveTransformer, authDirectiveTypeDefs, federationAuthDirectiveTypeDefs, createApolloAuthPlugin, createApolloContext, type DenyEvent, type LogtoAuthContext } from 'logto-authkit/graphql';
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
 import { buildSchema, gql, typeDefs, type Calls } from './harness.js';
 
@@ -120,5 +120,31 @@ describe('Apollo Server 5 with createApolloContext and createApolloAuthPlugin', 
   it('refuses a bad onDeny at construction', () => {
     // @ts-expect-error not a function
     expect(() => createApolloContext(kit, { onDeny: 'log' })).toThrow(/"onDeny" must be a function/);
+  });
+});
+
+describe('Apollo Server 5 with Federation directives', () => {
+  it('a schema written for Apollo Router (@authenticated, @requiresScopes) is enforced unchanged, with the same statuses', async () => {
+    const schema = authDirectiveTransformer(
+      makeExecutableSchema({
+        typeDefs: [federationAuthDirectiveTypeDefs, 'type Query { health: String  me: String @authenticated  reports: String @requiresScopes(scopes: [["read:reports"], ["admin"]]) }'],
+        resolvers: { Query: { health: () => 'ok', me: (_: unknown, __: unknown, ctx: LogtoAuthContext) => ctx.auth.userId, reports: () => 'reports' } },
+      }),
+    );
+    const server = new ApolloServer<LogtoAuthContext>({ schema, plugins: [createApolloAuthPlugin()] });
+    const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' }, context: createApolloContext(kit) });
+    try {
+      const anonymous = await gql(url, '{ me }');
+      expect([anonymous.status, anonymous.body.errors?.[0]?.extensions?.code]).toEqual([401, 'UNAUTHENTICATED']);
+      const partial = await gql(url, '{ health reports }', { token: await issuer.mintToken({ scope: 'read:users' }) });
+      expect([partial.status, partial.body.data]).toEqual([200, { health: 'ok', reports: null }]);
+      const refused = await gql(url, '{ reports }', { token: await issuer.mintToken({ scope: 'read:users' }) });
+      expect(refused.status).toBe(403);
+      expect(refused.headers.get('www-authenticate')).toMatch(/scope="read:reports"$/);
+      const admitted = await gql(url, '{ me reports }', { token: await issuer.mintToken({ sub: 'admin-1', scope: 'admin' }) });
+      expect([admitted.status, admitted.body]).toEqual([200, { data: { me: 'admin-1', reports: 'reports' } }]);
+    } finally {
+      await server.stop();
+    }
   });
 });
