@@ -16,7 +16,14 @@ import type { LogtoAuthContext } from './plugin.js';
 import { adjustHTTPStatus } from './result-status.js';
 import { assertTransformed } from './schema-mark.js';
 
-/** Options of {@link createApolloContext}. */
+/**
+ * Options of {@link createApolloContext}.
+ *
+ * @example
+ * ```ts
+ * const options: ApolloContextOptions = { onDeny: (event) => console.warn('denied', event.path, event.code) }
+ * ```
+ */
 export interface ApolloContextOptions {
   /** Called once per refused field (for audit logs). A throwing listener is ignored. @default undefined */
   onDeny?: (event: DenyEvent) => void;

@@ -7,10 +7,24 @@
 import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthError, type Policy } from 'logto-authkit';
 import { toGraphQLError } from 'logto-authkit/graphql';
 
-/** An organization the token must be bound to: its id, or its id and the organization permissions it needs. */
+/**
+ * An organization the token must be bound to: its id, or its id and the organization permissions it needs.
+ *
+ * @example
+ * ```ts
+ * const scope: LogtoOrganizationScope = { id: 'org-a', scopes: ['invite:member'] }
+ * ```
+ */
 export type LogtoOrganizationScope = string | { id: string; scopes?: readonly string[] };
 
-/** A `definePolicy` policy, or one with the arguments it gets (from a field's `authScopes` function). */
+/**
+ * A `definePolicy` policy, or one with the arguments it gets (from a field's `authScopes` function).
+ *
+ * @example
+ * ```ts
+ * authScopes: (_root, args) => ({ policy: { policy: isOwner, args: { id: String(args.id) } } })
+ * ```
+ */
 export type LogtoPolicyScope = Policy<never, never> | { policy: Policy<never, never>; args?: unknown };
 
 /**
@@ -35,7 +49,15 @@ export interface LogtoAuthScopes {
   policy: LogtoPolicyScope;
 }
 
-/** The scope map `pothosAuthScopes` returns: what `authScopes` of the scope-auth plugin expects. */
+/**
+ * The scope map `pothosAuthScopes` returns: what `authScopes` of the scope-auth plugin expects.
+ *
+ * @example
+ * ```ts
+ * const scopes: LogtoAuthScopeLoaders = pothosAuthScopes(ctx.auth, ctx)
+ * scopes.scope('read:posts') // true when the token holds it
+ * ```
+ */
 export interface LogtoAuthScopeLoaders {
   authenticated: boolean;
   scope: (scope: string) => boolean;

@@ -8,7 +8,14 @@ import { AuthError, authorize, type AuthContext } from 'logto-authkit';
 import { findAuthGraphQLError, toGraphQLError, type AuthGraphQLError } from 'logto-authkit/graphql';
 import { requirementOf } from './scopes.js';
 
-/** The part of scope-auth's failure tree this reads (structural: no Pothos import). */
+/**
+ * The part of scope-auth's failure tree this reads (structural: no Pothos import).
+ *
+ * @example
+ * ```ts
+ * const failure: PothosAuthFailure = { kind: 'AuthScope', scope: 'scope', parameter: 'read:posts', error: null }
+ * ```
+ */
 export interface PothosAuthFailure {
   kind: string;
   scope?: string;
