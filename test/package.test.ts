@@ -60,6 +60,9 @@ describe('package', () => {
     ['./dist/express/index.cjs', ['@trpc', 'graphql']],
     ['./dist/next/index.cjs', ['@trpc', 'graphql', 'next']],
     ['./dist/opentelemetry/index.cjs', ['@trpc', 'graphql', '@opentelemetry/sdk']],
+    // The scope map is plain functions: nothing of Pothos (nor of Apollo, for the graphql entry) is loaded.
+    ['./dist/pothos/index.cjs', ['@trpc', '@pothos', '@apollo']],
+    ['./dist/graphql/index.cjs', ['@apollo', 'graphql-yoga']],
   ])('%s loads no other framework', (entry, forbidden) => {
     const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
     const loaded = JSON.parse(run('node', ['-e', script])) as string[];

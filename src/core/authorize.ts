@@ -1,12 +1,13 @@
 import type { AuthContext, AuthenticatedContext } from './context.js';
 import { AuthError, refusal } from './errors.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
+import type { ScopeRequirement } from './requirement.js';
 import { hasAnyScope, missingScopes } from './scopes.js';
 
 /** What an operation requires of its caller. Shared by every adapter. */
 export interface AuthRequirement {
-  /** All of these scopes. @default [] */
-  scopes?: readonly string[];
+  /** All of these scopes, or one of several sets in full (`[['read:a', 'read:b'], ['admin']]`). @default [] */
+  scopes?: ScopeRequirement;
   /** At least one of these scopes. @default [] */
   anyScopes?: readonly string[];
   /** Let guests through (when they need no scopes and no organization). @default false */
@@ -32,15 +33,22 @@ export interface AuthRequirement {
  * ```
  */
 export function authorize(auth: AuthContext<unknown>, requirement: AuthRequirement = {}): AuthError | undefined {
-  const scopes = requirement.scopes ?? [];
+  const { scopes, alternatives } = splitScopes(requirement.scopes ?? []);
   const anyScopes = requirement.anyScopes ?? [];
-  const demands = scopes.length > 0 || anyScopes.length > 0 || requirement.organization !== undefined;
+  const demands = scopes.length > 0 || alternatives.length > 0 || anyScopes.length > 0 || requirement.organization !== undefined;
   if (auth.status !== 'authenticated') return callerError(auth, requirement.allowGuest === true && !demands);
   if (requirement.organization !== undefined) {
     const error = organizationError(auth, requirement.organization);
     if (error) return error;
   }
-  return requirementScopeError(auth, scopes, anyScopes, requirement.organization !== undefined);
+  return requirementScopeError(auth, scopes, anyScopes, requirement.organization !== undefined, alternatives);
+}
+
+// `authorize` takes its requirement unchecked (parseRequirement validates): a list whose first entry is a list is the set form.
+function splitScopes(scopes: ScopeRequirement): { scopes: readonly string[]; alternatives: readonly (readonly string[])[] } {
+  if (!Array.isArray(scopes[0])) return { scopes: scopes as readonly string[], alternatives: [] };
+  const sets = scopes as readonly (readonly string[])[];
+  return sets.length === 1 ? { scopes: sets[0] as readonly string[], alternatives: [] } : { scopes: [], alternatives: sets };
 }
 
 /**
@@ -105,12 +113,40 @@ export function scopeError(auth: AuthenticatedContext<unknown>, scopes: readonly
  * requirementScopeError(auth, ['admin'], [], false) // 403 for an organization token even when it holds `admin`
  * ```
  */
-export function requirementScopeError(auth: AuthenticatedContext<unknown>, scopes: readonly string[], anyScopes: readonly string[], namesOrganization: boolean): AuthError | undefined {
-  if (!auth.isOrganizationToken || namesOrganization) return grantedScopeError(auth.scopes, scopes, anyScopes, '');
-  return grantedScopeError([], scopes, anyScopes, ' (an organization token grants scopes only where its organization is addressed)');
+export function requirementScopeError(
+  auth: AuthenticatedContext<unknown>,
+  scopes: readonly string[],
+  anyScopes: readonly string[],
+  namesOrganization: boolean,
+  alternatives: readonly (readonly string[])[] = [],
+): AuthError | undefined {
+  if (!auth.isOrganizationToken || namesOrganization) return grantedScopeError(auth.scopes, scopes, anyScopes, '', alternatives);
+  return grantedScopeError([], scopes, anyScopes, ' (an organization token grants scopes only where its organization is addressed)', alternatives);
 }
 
-function grantedScopeError(granted: readonly string[], scopes: readonly string[], anyScopes: readonly string[], note: string): AuthError | undefined {
+// The set a caller is closest to holding (fewest missing, the first on a tie): the one worth asking for.
+function closestSet(granted: readonly string[], alternatives: readonly (readonly string[])[]): readonly string[] {
+  let best: readonly string[] = [];
+  let fewest = Infinity;
+  for (const set of alternatives) {
+    const missing = missingScopes(granted, set).length;
+    if (missing < fewest) [best, fewest] = [set, missing];
+  }
+  return best;
+}
+
+function grantedScopeError(granted: readonly string[], scopes: readonly string[], anyScopes: readonly string[], note: string, alternatives: readonly (readonly string[])[] = []): AuthError | undefined {
+  const error = allOfError(granted, scopes, anyScopes, note);
+  if (error || alternatives.length === 0 || alternatives.some((set) => missingScopes(granted, set).length === 0)) return error;
+  // RFC 6750 §3's `scope=` is one list the token needs: the closest set is sufficient and asks for no more than it must.
+  const closest = closestSet(granted, alternatives);
+  const missing = missingScopes(granted, closest);
+  const sets = alternatives.map((set) => `(${set.join(' ')})`).join(' or ');
+  if (granted.length === 0 && note === '') return refusal('empty_scope', { message: `${REFUSAL_REASONS.empty_scope.description} (required: one of ${sets})`, requiredScopes: closest });
+  return new AuthError('insufficient_scope', `needs all scopes of one of ${sets}; closest: missing ${missing.join(' ')}${note}`, { requiredScopes: closest });
+}
+
+function allOfError(granted: readonly string[], scopes: readonly string[], anyScopes: readonly string[], note: string): AuthError | undefined {
   const missing = missingScopes(granted, scopes);
   if (missing.length > 0) {
     // Logto drops `scope` when no role grants any of the API's permissions: a Console fix, named as such.

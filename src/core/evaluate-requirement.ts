@@ -34,7 +34,7 @@ const unresolved = (cause: unknown): AuthError => refusal('organization_unresolv
  * 2. **the organization** the operation addresses → `organization_mismatch` (403);
  *    "wrong tenant" tells more than "missing scope", and an organization token's
  *    scopes only mean something once its organization is the addressed one;
- * 3. **the scopes** (all of `scopes`, one of `anyScopes`) → `insufficient_scope` (403);
+ * 3. **the scopes** (all of `scopes` or all of one of its sets, one of `anyScopes`) → `insufficient_scope` (403);
  * 4. **the policy**, last because it is the only step that may cost a lookup →
  *    `policy_denied` (403), or `policy_error` (500, cause kept) when the rule throws.
  *
@@ -53,7 +53,7 @@ export function evaluateRequirement<TResolver extends RequirementResolver>(
 ): RequirementOutcome | Promise<RequirementOutcome> {
   const { organization } = requirement;
   if (auth.status !== 'authenticated') {
-    const demands = requirement.scopes.length > 0 || requirement.anyScopes.length > 0 || organization !== undefined || requirement.policy !== undefined;
+    const demands = requirement.scopes.length > 0 || requirement.scopeAlternatives.length > 0 || requirement.anyScopes.length > 0 || organization !== undefined || requirement.policy !== undefined;
     return callerError(auth, requirement.allowGuest && !demands);
   }
   if (organization === undefined) return afterOrganization(auth, requirement, operation);
@@ -77,7 +77,7 @@ function afterOrganization<TResolver extends RequirementResolver>(
   requirement: Requirement<TResolver>,
   operation: RequirementOperation<TResolver>,
 ): RequirementOutcome | Promise<RequirementOutcome> {
-  const error = requirementScopeError(auth, requirement.scopes, requirement.anyScopes, requirement.organization !== undefined);
+  const error = requirementScopeError(auth, requirement.scopes, requirement.anyScopes, requirement.organization !== undefined, requirement.scopeAlternatives);
   if (error || !requirement.policy) return error;
   return runPolicy(requirement.policy as Policy<unknown, unknown>, auth, operation);
 }

@@ -28,7 +28,7 @@ export { organizationSubject, type Revocation, type RevocationStore } from './re
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';
 export { definePolicy, isPolicy, policyError, type Policy } from './policies.js';
 export { createPolicyMemo, type PolicyMemo, type PolicyMemoOptions } from './policy-memo.js';
-export { parseRequirement, REQUIREMENT_KEYS, type ParseRequirementOptions, type Requirement, type RequirementResolver } from './requirement.js';
+export { parseRequirement, REQUIREMENT_KEYS, type ParseRequirementOptions, type Requirement, type RequirementResolver, type ScopeRequirement } from './requirement.js';
 export { evaluateRequirement, type RequirementOperation, type RequirementOutcome } from './evaluate-requirement.js';
 export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';
 export { resolveKit, type KitOrOptions } from './resolve-kit.js';

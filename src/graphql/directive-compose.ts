@@ -1,8 +1,10 @@
 import {
   getNamedType,
   isAbstractType,
+  isEnumType,
   isInterfaceType,
   isObjectType,
+  isScalarType,
   type GraphQLFieldConfig,
   type GraphQLInterfaceType,
   type GraphQLNamedType,
@@ -10,12 +12,14 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { Policy } from 'logto-authkit';
+import type { DirectableGraphQLObject } from '@graphql-tools/utils';
+import { readFederationRules } from './directive-federation.js';
 import { readAuthRule, type AuthRule } from './directive-rules.js';
 
 /** An object or interface type: the types whose fields `@auth` guards. */
 export type Composite = GraphQLObjectType | GraphQLInterfaceType;
 
-/** Which `@auth` rules a field needs, all of them together. */
+/** Which `@auth` (and federation directive) rules a field needs, all of them together. */
 export interface RuleComposer {
   /** Every rule that applies to `type.fieldName`, each once; throws a `TypeError` when one would relax another. */
   rulesFor(type: Composite, fieldName: string, config: GraphQLFieldConfig<unknown, unknown>): AuthRule[];
@@ -25,6 +29,12 @@ const fail = (message: string): never => {
   throw new TypeError(`logto-authkit: ${message}`);
 };
 
+// Every rule one placement carries: its `@auth` and each federation directive, all of them together.
+function readRules(schema: GraphQLSchema, node: DirectableGraphQLObject, where: string, policies: ReadonlyMap<string, Policy>): AuthRule[] {
+  const own = readAuthRule(schema, node, where, policies);
+  return [...(own ? [own] : []), ...readFederationRules(schema, node, where, policies)];
+}
+
 // Under AND, a field's `allowGuest: true` next to a rule that needs a signed-in caller would be dead text that
 // reads as a grant; refusing it keeps the SDL honest about who gets in. A type-level `allowGuest: true` is a
 // default for the type's fields, and a stricter rule narrowing it fails closed, so that one composes.
@@ -32,7 +42,7 @@ function assertNoRelaxing(rules: readonly AuthRule[], typeLevel: ReadonlySet<Aut
   const lenient = rules.find((rule) => rule.allowGuest && !typeLevel.has(rule));
   const strict = rules.find((rule) => !rule.allowGuest);
   if (lenient && strict) {
-    fail(`@auth(allowGuest: true) on ${lenient.where} cannot relax @auth on ${strict.where}: every @auth that applies to ${field} must admit the caller; drop allowGuest or move the field`);
+    fail(`@auth(allowGuest: true) on ${lenient.where} cannot relax ${strict.directive} on ${strict.where}: every rule that applies to ${field} must admit the caller; drop allowGuest or move the field`);
   }
 }
 
@@ -43,42 +53,45 @@ function assertNoRelaxing(rules: readonly AuthRule[], typeLevel: ReadonlySet<Aut
  * member, since which one resolves is known only once the resolver has run).
  */
 export function createRuleComposer(schema: GraphQLSchema, policies: ReadonlyMap<string, Policy>): RuleComposer {
-  const ownTypeRules = new Map<string, AuthRule>();
+  const ownTypeRules = new Map<string, AuthRule[]>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isObjectType(type) && !isInterfaceType(type)) continue;
-    const rule = readAuthRule(schema, type, `type ${type.name}`, policies);
-    if (rule) ownTypeRules.set(type.name, rule);
+    // Federation's directives also sit on scalars and enums: they then guard every field returning one.
+    if (type.name.startsWith('__') || !(isObjectType(type) || isInterfaceType(type) || isScalarType(type) || isEnumType(type))) continue;
+    const rules = readRules(schema, type, `type ${type.name}`, policies);
+    if (rules.length > 0) ownTypeRules.set(type.name, rules);
   }
-  const typeLevel = new Set(ownTypeRules.values());
+  const typeLevel = new Set([...ownTypeRules.values()].flat());
   // Interface field rules are read once, not once per implementation.
-  const interfaceFieldRules = new Map<string, AuthRule | undefined>();
-  const interfaceFieldRule = (iface: GraphQLInterfaceType, fieldName: string): AuthRule | undefined => {
+  const interfaceFieldRules = new Map<string, AuthRule[]>();
+  const interfaceFieldRule = (iface: GraphQLInterfaceType, fieldName: string): AuthRule[] => {
     const where = `${iface.name}.${fieldName}`;
-    if (!interfaceFieldRules.has(where)) {
+    let rules = interfaceFieldRules.get(where);
+    if (!rules) {
       const field = iface.getFields()[fieldName];
-      interfaceFieldRules.set(where, field ? readAuthRule(schema, field, where, policies) : undefined);
+      interfaceFieldRules.set(where, (rules = field ? readRules(schema, field, where, policies) : []));
     }
-    return interfaceFieldRules.get(where);
+    return rules;
   };
 
   // A value of a type is also a value of each interface it implements: the interfaces' type rules follow it
   // everywhere, including to fields the interface does not declare.
-  const typeRules = (type: GraphQLNamedType): (AuthRule | undefined)[] =>
-    isObjectType(type) || isInterfaceType(type) ? [ownTypeRules.get(type.name), ...type.getInterfaces().map((iface) => ownTypeRules.get(iface.name))] : [];
-  const returnedRules = (type: GraphQLNamedType): (AuthRule | undefined)[] =>
+  const own = (name: string): AuthRule[] => ownTypeRules.get(name) ?? [];
+  const typeRules = (type: GraphQLNamedType): AuthRule[] =>
+    isObjectType(type) || isInterfaceType(type) ? [...own(type.name), ...type.getInterfaces().flatMap((iface) => own(iface.name))] : own(type.name);
+  const returnedRules = (type: GraphQLNamedType): AuthRule[] =>
     isAbstractType(type) ? [...typeRules(type), ...schema.getPossibleTypes(type).flatMap(typeRules)] : typeRules(type);
 
   return {
     rulesFor(type, fieldName, config) {
       const candidates = [
-        readAuthRule(schema, config, `${type.name}.${fieldName}`, policies),
+        ...readRules(schema, config, `${type.name}.${fieldName}`, policies),
         ...typeRules(type),
-        ...type.getInterfaces().map((iface) => interfaceFieldRule(iface, fieldName)),
+        ...type.getInterfaces().flatMap((iface) => interfaceFieldRule(iface, fieldName)),
         ...returnedRules(getNamedType(config.type)),
       ];
-      // `where` names one placement, so it identifies a rule.
+      // A directive and its placement identify a rule.
       const byPlace = new Map<string, AuthRule>();
-      for (const rule of candidates) if (rule && !byPlace.has(rule.where)) byPlace.set(rule.where, rule);
+      for (const rule of candidates) if (!byPlace.has(`${rule.directive} ${rule.where}`)) byPlace.set(`${rule.directive} ${rule.where}`, rule);
       const rules = [...byPlace.values()];
       assertNoRelaxing(rules, typeLevel, `${type.name}.${fieldName}`);
       return rules;

@@ -2,10 +2,12 @@ import type { GraphQLSchema } from 'graphql';
 import { getDirective, type DirectableGraphQLObject } from '@graphql-tools/utils';
 import type { Policy } from 'logto-authkit';
 
-/** One `@auth(...)` read from the schema, validated. */
+/** One `@auth(...)` (or federation directive) read from the schema, validated. */
 export interface AuthRule {
   /** All of these scopes (`scope` and `scopes` merged). */
   scopes: readonly string[];
+  /** One of these sets in full (`@requiresScopes` with more than one set); empty otherwise. */
+  scopeAlternatives: readonly (readonly string[])[];
   /** At least one of these scopes. */
   anyScopes: readonly string[];
   allowGuest: boolean;
@@ -14,6 +16,8 @@ export interface AuthRule {
   organizationArg: string | undefined;
   /** Where the directive sits, for build-error messages (`Query.me`, `type User`). */
   where: string;
+  /** The directive it was read from, for messages: `@auth`, `@authenticated`, `@requiresScopes`, `@policy`. */
+  directive: string;
 }
 
 // The SDL of record; `assertAuthDirective` holds a user-written definition to it.
@@ -27,14 +31,15 @@ const EXPECTED_ARGS: Readonly<Record<string, string>> = {
 };
 const LOCATIONS = new Set(['OBJECT', 'FIELD_DEFINITION', 'INTERFACE']);
 
-const fail = (message: string): never => {
+/** Throw a build-time `TypeError` prefixed with the package name. */
+export const fail = (message: string): never => {
   throw new TypeError(`logto-authkit: ${message}`);
 };
 
-/** The schema declares `@auth` as `authDirectiveTypeDefs` does (argument types, locations). */
-export function assertAuthDirective(schema: GraphQLSchema): void {
+/** The schema declares `@auth` as `authDirectiveTypeDefs` does (argument types, locations); `false` when it declares no `@auth`. */
+export function assertAuthDirective(schema: GraphQLSchema): boolean {
   const directive = schema.getDirective('auth');
-  if (!directive) return fail('the schema has no @auth directive: add authDirectiveTypeDefs to typeDefs');
+  if (!directive) return false;
   for (const arg of directive.args) {
     const expected = EXPECTED_ARGS[arg.name];
     if (expected === undefined) fail(`@auth declares an unknown argument "${arg.name}"`);
@@ -43,6 +48,7 @@ export function assertAuthDirective(schema: GraphQLSchema): void {
   for (const location of directive.locations) {
     if (!LOCATIONS.has(location)) fail(`@auth cannot be declared on ${location}: it supports OBJECT, FIELD_DEFINITION and INTERFACE`);
   }
+  return true;
 }
 
 function scopeList(value: unknown, name: string, where: string): string[] {
@@ -54,11 +60,22 @@ function scopeList(value: unknown, name: string, where: string): string[] {
 }
 
 // RFC 6749 §3.3: a scope token is a non-empty run of visible characters without spaces.
-function scopeName(scope: unknown, name: string, where: string): string {
+export function scopeName(scope: unknown, name: string, where: string, directive = '@auth'): string {
   if (typeof scope !== 'string' || !/^[\x21\x23-\x5b\x5d-\x7e]+$/.test(scope)) {
-    return fail(`@auth(${name}:) on ${where} has an invalid scope ${JSON.stringify(scope)}`);
+    return fail(`${directive}(${name}:) on ${where} has an invalid scope ${JSON.stringify(scope)}`);
   }
   return scope;
+}
+
+/** The arguments of directive `name` on `node`, coerced; `undefined` when it is not there. */
+export function directiveArgs(schema: GraphQLSchema, node: DirectableGraphQLObject, name: string, where: string): Record<string, unknown> | undefined {
+  if (!schema.getDirective(name)) return undefined;
+  try {
+    return getDirective(schema, node, name)?.[0];
+  } catch (error) {
+    // graphql-js does not type-check directive arguments in SDL; coercion here is the first place that can.
+    return fail(`@${name} on ${where}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /**
@@ -66,14 +83,7 @@ function scopeName(scope: unknown, name: string, where: string): string {
  * Throws a `TypeError` naming `where` for anything that cannot be enforced.
  */
 export function readAuthRule(schema: GraphQLSchema, node: DirectableGraphQLObject, where: string, policies: ReadonlyMap<string, Policy>): AuthRule | undefined {
-  let found: Record<string, unknown>[] | undefined;
-  try {
-    found = getDirective(schema, node, 'auth');
-  } catch (error) {
-    // graphql-js does not type-check directive arguments in SDL; coercion here is the first place that can.
-    return fail(`@auth on ${where}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const args = found?.[0];
+  const args = directiveArgs(schema, node, 'auth', where);
   if (!args) return undefined;
   const scopes = scopeList(args.scopes, 'scopes', where);
   if (args.scope !== undefined && args.scope !== null) scopes.unshift(scopeName(args.scope, 'scope', where));
@@ -83,7 +93,8 @@ export function readAuthRule(schema: GraphQLSchema, node: DirectableGraphQLObjec
     if (!policy) fail(`@auth(policy: "${args.policy}") on ${where} names no policy; known: ${[...policies.keys()].join(', ') || 'none'}`);
   }
   const organizationArg = typeof args.organizationArg === 'string' ? args.organizationArg : undefined;
-  return { scopes: [...new Set(scopes)], anyScopes: scopeList(args.anyScopes, 'anyScopes', where), allowGuest: args.allowGuest === true, policy, organizationArg, where };
+  const anyScopes = scopeList(args.anyScopes, 'anyScopes', where);
+  return { scopes: [...new Set(scopes)], scopeAlternatives: [], anyScopes, allowGuest: args.allowGuest === true, policy, organizationArg, where, directive: '@auth' };
 }
 
 /** Index policies by name; two policies with one name are a build error. */

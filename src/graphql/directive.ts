@@ -2,6 +2,7 @@ import { defaultFieldResolver, isInterfaceType, isObjectType, type GraphQLSchema
 import { MapperKind, mapSchema } from '@graphql-tools/utils';
 import type { Policy } from 'logto-authkit';
 import { createRuleComposer } from './directive-compose.js';
+import { assertFederationDirectives } from './directive-federation.js';
 import { assertAuthDirective, indexPolicies } from './directive-rules.js';
 import { guardResolver } from './guard.js';
 import { markTransformed } from './schema-mark.js';
@@ -19,12 +20,13 @@ export const authDirectiveTypeDefs =
 
 /** Options of {@link authDirectiveTransformer}. */
 export interface AuthDirectiveOptions {
-  /** Policies that `@auth(policy: "name")` may name (from `definePolicy`). @default [] */
+  /** Policies that `@auth(policy: "name")` and `@policy(policies: [["name"]])` may name (from `definePolicy`). @default [] */
   policies?: readonly Policy<never, never>[];
 }
 
 /**
- * Enforce `@auth` on a schema: wraps the resolvers of marked fields, of every
+ * Enforce `@auth`, and Apollo Federation's `@authenticated`, `@requiresScopes(scopes: [[…]])` and
+ * `@policy(policies: [[…]])` (each an OR of ANDs; see `federationAuthDirectiveTypeDefs`), on a schema: wraps the resolvers of marked fields, of every
  * field of a marked type, and of every field that *returns* a marked type
  * (so `{ me { __typename } }` never runs `me` for a refused caller).
  * Subscription fields are checked at `subscribe` and on each event.
@@ -57,7 +59,11 @@ export interface AuthDirectiveOptions {
  * ```
  */
 export function authDirectiveTransformer(schema: GraphQLSchema, options: AuthDirectiveOptions = {}): GraphQLSchema {
-  assertAuthDirective(schema);
+  // Both checks run: each declared directive must be declared as documented.
+  const declaresAuth = assertAuthDirective(schema);
+  if (!assertFederationDirectives(schema) && !declaresAuth) {
+    throw new TypeError('logto-authkit: the schema has no @auth directive: add authDirectiveTypeDefs (or federationAuthDirectiveTypeDefs) to typeDefs');
+  }
   // Policy<never, never> accepts any definePolicy() result; the guard passes the real context and args.
   const policies = indexPolicies((options.policies ?? []) as readonly Policy[]);
   const composer = createRuleComposer(schema, policies);

@@ -32,13 +32,13 @@ function toGuard(rule: AuthRule): Guard {
   const argument = rule.organizationArg;
   const requirement = parseRequirement<ArgumentResolver>(
     {
-      scopes: rule.scopes,
+      scopes: rule.scopeAlternatives.length > 0 ? rule.scopeAlternatives : rule.scopes,
       anyScopes: rule.anyScopes,
       allowGuest: rule.allowGuest,
       ...(rule.policy ? { policy: rule.policy } : {}),
       ...(argument !== undefined ? { organization: (args: Args) => args[argument] } : {}),
     },
-    { entry: 'logto-authkit/graphql', name: `@auth on ${rule.where}` },
+    { entry: 'logto-authkit/graphql', name: `${rule.directive} on ${rule.where}` },
   );
   return { rule, requirement };
 }
@@ -66,7 +66,7 @@ function memoOf(info: GraphQLResolveInfo): PolicyMemo {
 
 function deny(error: AuthError, rule: AuthRule, auth: AuthContext<unknown>, context: unknown, info: GraphQLResolveInfo): AuthGraphQLError {
   const path = responsePathAsArray(info.path);
-  reportDenial(context, { path, code: error.code, required: [...rule.scopes, ...rule.anyScopes], had: auth.scopes, userId: auth.userId });
+  reportDenial(context, { path, code: error.code, required: [...new Set([...rule.scopes, ...rule.scopeAlternatives.flat(), ...rule.anyScopes])], had: auth.scopes, userId: auth.userId });
   return toGraphQLError(error, auth, { nodes: info.fieldNodes, path });
 }
 

@@ -4,10 +4,11 @@ import { findAuthGraphQLError, type AuthGraphQLError } from './errors.js';
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Every requested root field was refused (and nothing else went wrong). */
-function allDenied(result: ExecutionResult, denials: readonly (AuthGraphQLError | undefined)[]): boolean {
+function allDenied(result: ExecutionResult, errors: readonly GraphQLError[], denials: readonly (AuthGraphQLError | undefined)[]): boolean {
   if (denials.some((denial) => denial === undefined)) return false;
   if (result.data === null || result.data === undefined) return true;
-  const deniedRoots = new Set(denials.map((denial) => denial?.path?.[0]));
+  // The reported error's path: a denial raised without one (e.g. by a Pothos scope loader) was located by graphql-js.
+  const deniedRoots = new Set(errors.map((error, i) => (error.path ?? denials[i]?.path)?.[0]));
   return Object.entries(result.data).every(([key, value]) => value === null && deniedRoots.has(key));
 }
 
@@ -39,7 +40,7 @@ export function adjustHTTPStatus(result: ExecutionResult): ExecutionResult {
   const errors = result.errors ?? [];
   const denials = errors.map(findAuthGraphQLError);
   if (!denials.some(Boolean)) return result;
-  if (allDenied(result, denials)) {
+  if (allDenied(result, errors, denials)) {
     let worst: AuthGraphQLError | undefined;
     for (const denial of denials) if (denial && (!worst || denial.authError.status > worst.authError.status)) worst = denial;
     if (!worst) return result;

@@ -1,4 +1,5 @@
 import { GraphQLSchema, isInterfaceType, isObjectType } from 'graphql';
+import { FEDERATION_DIRECTIVES } from './directive-federation.js';
 
 // A string key and an object value: graphql-js copies extensions key by key (string keys only) when
 // `toConfig()` rebuilds a schema, so the mark survives later `mapSchema` passes; the value is compared by identity.
@@ -16,19 +17,22 @@ interface Directable {
   extensions?: unknown;
 }
 
+// `@auth` and the federation names the transformer enforces.
+const NAMES: ReadonlySet<string> = new Set(['auth', ...FEDERATION_DIRECTIVES]);
+
 // SDL puts directives on AST nodes; code-first schemas (graphql-tools' convention) under `extensions.directives`.
 function carriesAuth(node: Directable): boolean {
   const nodes = [node.astNode, ...(node.extensionASTNodes ?? [])];
-  if (nodes.some((ast) => ast?.directives?.some((directive) => directive.name.value === 'auth'))) return true;
+  if (nodes.some((ast) => ast?.directives?.some((directive) => NAMES.has(directive.name.value)))) return true;
   // graphql-tools reads both shapes: `{ auth: {…} }` and `[{ name: 'auth', args }]`.
   const directives = (node.extensions as { directives?: unknown } | undefined)?.directives;
-  if (Array.isArray(directives)) return directives.some((directive) => (directive as { name?: unknown } | null)?.name === 'auth');
-  return typeof directives === 'object' && directives !== null && 'auth' in directives;
+  if (Array.isArray(directives)) return directives.some((directive) => NAMES.has(String((directive as { name?: unknown } | null)?.name)));
+  return typeof directives === 'object' && directives !== null && Object.keys(directives).some((name) => NAMES.has(name));
 }
 
 function usesAuth(schema: GraphQLSchema): boolean {
   return Object.values(schema.getTypeMap()).some(
-    (type) => (isObjectType(type) || isInterfaceType(type)) && !type.name.startsWith('__') && (carriesAuth(type) || Object.values(type.getFields()).some(carriesAuth)),
+    (type) => !type.name.startsWith('__') && (carriesAuth(type) || ((isObjectType(type) || isInterfaceType(type)) && Object.values(type.getFields()).some(carriesAuth))),
   );
 }
 

@@ -4,15 +4,15 @@
  * order); this file only reads the call's input and turns the verdict into a `TRPCError`.
  */
 import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type TRPCUnsetMarker } from '@trpc/server';
-import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo } from 'logto-authkit';
+import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo, type ScopeRequirement } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
 import { assertResolver, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
 import { currentAuthError, untilTokenExpires } from './subscriptions.js';
 
 /** What a procedure requires. */
 export interface RequireAuthOptions<TClaims = Record<string, unknown>> {
-  /** All of these scopes. @default [] */
-  scopes?: readonly string[];
+  /** All of these scopes, or one of several sets in full (`[['read:a', 'read:b'], ['admin']]`). @default [] */
+  scopes?: ScopeRequirement;
   /** At least one of these scopes. @default [] */
   anyScopes?: readonly string[];
   /** Let guests through (only when no scopes are required). @default false */

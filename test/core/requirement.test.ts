@@ -9,9 +9,9 @@ describe('parseRequirement', () => {
   it('normalises a valid requirement into a frozen one with defaults', () => {
     const policy = definePolicy('p', () => true);
     const requirement = express({ scopes: ['write:posts', 'write:posts'], policy, organization: 'org-a' });
-    expect(requirement).toEqual({ scopes: ['write:posts'], anyScopes: [], allowGuest: false, policy, organization: 'org-a' });
+    expect(requirement).toEqual({ scopes: ['write:posts'], scopeAlternatives: [], anyScopes: [], allowGuest: false, policy, organization: 'org-a' });
     expect(Object.isFrozen(requirement)).toBe(true);
-    expect(express(undefined)).toEqual({ scopes: [], anyScopes: [], allowGuest: false, policy: undefined, organization: undefined });
+    expect(express(undefined)).toEqual({ scopes: [], scopeAlternatives: [], anyScopes: [], allowGuest: false, policy: undefined, organization: undefined });
   });
 
   it.each([
@@ -27,9 +27,18 @@ describe('parseRequirement', () => {
     ['an unknown option', { scope: ['a'] }, /logto-authkit\/express: unknown requireAuth option "scope"/],
     ['not an object', 'write:posts', /requireAuth expects an options object/],
     ['an array', [], /requireAuth expects an options object/],
+    ['a mix of scope names and sets', { scopes: ['admin', ['read:a']] }, /option "scopes" must be an array of scope names .* or an array of such arrays/],
+    ['a set with a space in a scope', { scopes: [['read:a'], ['a b']] }, /option "scopes" must be/],
+    ['an empty set of scopes (it would admit anyone)', { scopes: [['read:a'], []] }, /option "scopes" has an empty set of scopes, which would admit any caller/],
   ])('refuses %s with a TypeError naming the adapter and option', (_name, input, message) => {
     expect(() => express(input)).toThrow(TypeError);
     expect(() => express(input)).toThrow(message);
+  });
+
+  it('reads a list of scope sets as one of them in full (Apollo\'s @requiresScopes form); a single set is a flat list', () => {
+    expect(express({ scopes: [['read:a', 'read:b', 'read:a'], ['admin']] })).toMatchObject({ scopes: [], scopeAlternatives: [['read:a', 'read:b'], ['admin']] });
+    expect(express({ scopes: [['read:a', 'read:b']] })).toMatchObject({ scopes: ['read:a', 'read:b'], scopeAlternatives: [] });
+    expect(Object.isFrozen(express({ scopes: [['a'], ['b']] }).scopeAlternatives[0])).toBe(true);
   });
 
   it('tRPC takes only a resolver for organization', () => {

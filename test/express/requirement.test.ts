@@ -31,6 +31,7 @@ beforeAll(async () => {
     app.put('/posts/:postId', requireAuth({ policy: canEdit }), ok);
     app.get('/broken', requireAuth({ policy: down }), ok);
     app.get('/admin', requireAuth({ scopes: ['admin'] }), ok);
+    app.get('/reports', requireAuth({ scopes: [['read:reports', 'read:users'], ['admin']] }), ok);
     app.get('/orgs/:orgId/admin', requireAuth({ organization: (req) => req.params.orgId, scopes: ['admin'] }), ok);
   });
 });
@@ -50,6 +51,8 @@ describe('Express requireAuth: options are checked when the route is built', () 
     ['allowGuest as a string', { allowGuest: 'yes' }, /requireAuth option "allowGuest" must be a boolean/],
     ['a policy name instead of a Policy', { policy: 'isOwner' }, /requireAuth option "policy" must be a Policy/],
     ['a numeric organization', { organization: 7 }, /requireAuth option "organization"/],
+    ['a mix of scope names and scope sets', { scopes: ['admin', ['read:a']] }, /requireAuth option "scopes" must be an array of scope names .* or an array of such arrays/],
+    ['an empty scope set', { scopes: [['read:a'], []] }, /requireAuth option "scopes" has an empty set of scopes/],
     ['a misspelt option', { scope: ['write:posts'] }, /unknown requireAuth option "scope"/],
   ])('%s is a TypeError at creation', (_name, options, message) => {
     expect(() => requireAuth(options as never)).toThrow(TypeError);
@@ -90,5 +93,27 @@ describe('Express: organization tokens and API scopes', () => {
     const token = await issuer.mintOrganizationToken('org-a', ['admin']);
     await expectRefusal(await call('/admin', token), 403, 'insufficient_scope');
     expect((await call('/orgs/org-a/admin', token)).status).toBe(200);
+  });
+});
+
+describe('Express requireAuth: one of several scope sets (scopes: [[...], [...]])', () => {
+  it('admits a caller holding every scope of one set, and no other', async () => {
+    expect((await call('/reports', { scope: 'read:reports read:users' })).status).toBe(200);
+    expect((await call('/reports', { scope: 'admin' })).status).toBe(200);
+    expect((await call('/reports', { scope: 'read:users other admin' })).status).toBe(200);
+  });
+
+  it('refuses a caller holding part of each set: 403 insufficient_scope, scope= the set it is closest to', async () => {
+    const res = await call('/reports', { scope: 'read:reports' });
+    const body = await expectRefusal(res, 403, 'insufficient_scope');
+    expect(body.error_description).toBe('needs all scopes of one of (read:reports read:users) or (admin); closest: missing read:users');
+    expect(res.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", .*scope="read:reports read:users"$/);
+  });
+
+  it('a token with no scope at all is told so, and asked for the smallest set', async () => {
+    const res = await call('/reports');
+    const body = await expectRefusal(res, 403, 'insufficient_scope');
+    expect(body.reason).toBe('empty_scope');
+    expect(res.headers.get('www-authenticate')).toMatch(/scope="admin"$/);
   });
 });

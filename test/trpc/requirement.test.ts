@@ -36,6 +36,7 @@ function buildRouter(kit: AuthKit) {
       .query(() => 'never'),
     broken: t.procedure.use(requireAuth({ policy: down })).query(() => 'never'),
     admin: t.procedure.use(requireAuth({ scopes: ['admin'] })).query(() => 'admin'),
+    reports: t.procedure.use(requireAuth({ scopes: [['read:reports', 'read:users'], ['admin']] })).query(() => 'reports'),
     orgAdmin: t.procedure.input(z.object({ orgId: z.string() })).use(requireAuth({ organization: organizationFromInput('orgId'), scopes: ['admin'] })).query(() => 'org admin'),
   });
   return { router, createContext };
@@ -157,5 +158,25 @@ describe('tRPC: organization tokens and API scopes', () => {
     expect([error.data?.code, error.data?.httpStatus]).toEqual(['FORBIDDEN', 403]);
     expect(await http(token).orgAdmin.query({ orgId: 'org-a' })).toBe('org admin');
     expect((await trpcError(http(token).orgAdmin.query({ orgId: 'org-b' }))).message).toBe('token belongs to another organization');
+  });
+});
+
+describe('tRPC requireAuth: one of several scope sets (scopes: [[...], [...]])', () => {
+  it('admits a caller holding every scope of one set', async () => {
+    expect(await http(await issuer.mintToken({ scope: 'read:reports read:users' })).reports.query()).toBe('reports');
+    expect(await http(await issuer.mintToken({ scope: 'admin' })).reports.query()).toBe('reports');
+  });
+
+  it('refuses part of each set with FORBIDDEN (403), naming the sets and what the closest one lacks', async () => {
+    const error = await trpcError(http(await issuer.mintToken({ scope: 'read:users admin:partial' })).reports.query());
+    expect([error.data?.code, error.data?.httpStatus, error.message]).toEqual(['FORBIDDEN', 403, 'needs all scopes of one of (read:reports read:users) or (admin); closest: missing read:reports']);
+    const raw = await fetch(`${url}/reports`, { headers: { authorization: `Bearer ${await issuer.mintToken({ scope: 'read:users' })}` } });
+    expect(raw.status).toBe(403);
+    expect(raw.headers.get('www-authenticate')).toMatch(/scope="read:reports read:users"$/);
+  });
+
+  it('an organization token’s scopes count for no set on a procedure naming no organization', async () => {
+    const error = await trpcError(http(await issuer.mintOrganizationToken('org-a', ['admin'])).reports.query());
+    expect([error.data?.code, error.message]).toEqual(['FORBIDDEN', 'needs all scopes of one of (read:reports read:users) or (admin); closest: missing admin (an organization token grants scopes only where its organization is addressed)']);
   });
 });
