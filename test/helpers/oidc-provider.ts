@@ -180,6 +180,8 @@ export async function startOidcProvider(opts: OidcStandInOptions = {}): Promise<
       // Logto's defaults: 1 h tokens, 14-day sessions, 180-day grants; explicit, so no "default ttl" notices.
       ttl: { AccessToken: accessTokenTTL, AuthorizationCode: 60, ClientCredentials: accessTokenTTL, IdToken: 3600, Interaction: 3600, RefreshToken: 14 * DAY, Session: 14 * DAY, Grant: 180 * DAY },
       claims: { openid: ['sub'], profile: ['name', 'username'], email: ['email', 'email_verified'], [ORGANIZATIONS_SCOPE]: ['organizations'] },
+      // As Logto: the ID token carries the claims of the granted scopes (name, username, organizations…), not only userinfo.
+      conformIdTokenClaims: false,
       // Logto's SDKs always ask for offline_access (with prompt=consent) and get a refresh token; revoking it is part of their signOut().
       scopes: ['openid', 'offline_access', ORGANIZATIONS_SCOPE],
       features: {
@@ -187,7 +189,8 @@ export async function startOidcProvider(opts: OidcStandInOptions = {}): Promise<
         clientCredentials: { enabled: true },
         backchannelLogout: { enabled: true },
         rpInitiatedLogout: { enabled: true },
-        revocation: { enabled: true },
+        // A client revokes only its own tokens (oidc-provider's default policy, explicit so it does not print a notice).
+        revocation: { enabled: true, allowedPolicy: (_ctx: unknown, client: { clientId: string }, token: { clientId?: string }) => token.clientId === client.clientId },
         resourceIndicators: {
           enabled: true,
           // Logto issues an opaque token when no resource is asked for, never a default audience; but a
