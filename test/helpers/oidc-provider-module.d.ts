@@ -11,7 +11,7 @@ declare module 'oidc-provider' {
       params?: Record<string, unknown>;
       route?: string;
       client?: { clientId: string };
-      entities: { Account?: { accountId: string } };
+      entities: { Account?: { accountId: string }; RefreshToken?: { ttlPercentagePassed(): number } };
     };
   }
 

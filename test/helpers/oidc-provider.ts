@@ -180,6 +180,9 @@ export async function startOidcProvider(opts: OidcStandInOptions = {}): Promise<
       // Logto's defaults: 1 h tokens, 14-day sessions, 180-day grants; explicit, so no "default ttl" notices.
       ttl: { AccessToken: accessTokenTTL, AuthorizationCode: 60, ClientCredentials: accessTokenTTL, IdToken: 3600, Interaction: 3600, RefreshToken: 14 * DAY, Session: 14 * DAY, Grant: 180 * DAY },
       claims: { openid: ['sub'], profile: ['name', 'username'], email: ['email', 'email_verified'], [ORGANIZATIONS_SCOPE]: ['organizations'] },
+      // Real Logto answers a refresh with the same refresh token (test/fixtures/real-logto/code-flow-tokens.json):
+      // it rotates only once 70% of the token's lifetime has passed, for public clients too.
+      rotateRefreshToken: (ctx: KoaContextWithOIDC) => (ctx.oidc.entities.RefreshToken?.ttlPercentagePassed() ?? 0) >= 70,
       // As Logto: the ID token carries the claims of the granted scopes (name, username, organizations…), not only userinfo.
       conformIdTokenClaims: false,
       // Logto's SDKs always ask for offline_access (with prompt=consent) and get a refresh token; revoking it is part of their signOut().
