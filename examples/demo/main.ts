@@ -6,7 +6,7 @@
 import { pathToFileURL } from 'node:url';
 import { DEMO_RESOURCE, PortInUseError, startDemo, type Demo } from './server.js';
 
-export { startDemo, PortInUseError, type Demo, type DemoOptions } from './server.js';
+export { startDemo, PortInUseError, BACKCHANNEL_LOGOUT_PATH, type Demo, type DemoOptions } from './server.js';
 
 /**
  * Reads a port from the environment; an invalid value names its variable.

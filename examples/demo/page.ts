@@ -5,16 +5,19 @@
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
-/** What the page needs to know to sign in: the tenant and the API it wants a token for. */
+/** What the page needs to know to sign in: the tenant (Logto's `endpoint`), the app and the API it wants a token for. */
 export interface PageConfig {
+  /** `endpoint` of `@logto/browser` (the issuer without `/oidc`). */
+  logtoUrl: string;
   issuer: string;
   clientId: string;
   resource: string;
-  scope: string;
+  /** API scopes to ask for; the SDK adds `openid`, `offline_access` and `profile`. */
+  scopes: string[];
 }
 
 /**
- * Bundles `browser/app.ts` (oidc-client-ts, @trpc/client and the page logic) for the browser.
+ * Bundles `browser/app.ts` (`@logto/browser`, `logto-authkit/client`, `@trpc/client` and the page logic) for the browser.
  *
  * @example
  * ```ts
@@ -48,7 +51,7 @@ const escapeHTML = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#
  *
  * @example
  * ```ts
- * res.end(pageHTML({ issuer, clientId: 'spa-app', resource: 'https://api.example.test', scope: 'openid read:posts' }))
+ * res.end(pageHTML({ logtoUrl, issuer, clientId: 'spa-app', resource: 'https://api.example.test', scopes: ['read:posts'] }))
  * ```
  */
 export function pageHTML(config: PageConfig): string {
@@ -78,7 +81,7 @@ export function pageHTML(config: PageConfig): string {
     header h1 { font-size: 20px; margin: 0; flex: 1; }
     #who { color: #555; }
     button { font: inherit; padding: 8px 18px; border: 0; border-radius: 6px; background: #5d34f2; color: #fff; cursor: pointer; }
-    button[data-testid="sign-out"] { background: #444; }
+    button[data-testid="sign-out"], button[data-testid="reload"] { background: #444; }
     main { display: grid; grid-template-columns: 1fr 1fr; gap: 24px; padding: 24px 32px; }
     .panel { background: #fff; border-radius: 10px; padding: 8px 24px 16px; box-shadow: 0 1px 3px rgba(0,0,0,.12); }
     .panel h2 { margin-bottom: 0; }
@@ -87,7 +90,7 @@ export function pageHTML(config: PageConfig): string {
     dt { color: #666; } dd { margin: 0; font-family: ui-monospace, monospace; word-break: break-all; }
     h3 { font-size: 15px; margin-bottom: 4px; } .needs { font-weight: normal; color: #888; font-size: 13px; }
     .ok { color: #0a7d33; } .denied { color: #b3261e; }
-    footer, #error { padding: 0 32px; color: #666; font-size: 13px; }
+    footer, #error, #token { padding: 0 32px; color: #666; font-size: 13px; }
     #error { color: #b3261e; }
   </style>
 </head>
@@ -96,16 +99,19 @@ export function pageHTML(config: PageConfig): string {
     <h1>logto-authkit demo</h1>
     <span id="who" data-testid="who"></span>
     <button type="button" data-testid="sign-in" hidden>Sign in</button>
+    <button type="button" data-testid="reload" hidden>Call the APIs again</button>
     <button type="button" data-testid="sign-out" hidden>Sign out</button>
   </header>
+  <p id="token">Access token for the API: <code data-testid="token-jti">—</code>, expires <span data-testid="token-expires">—</span></p>
   <p id="error" data-testid="error" hidden></p>
   <main>
     ${panel('trpc', 'tRPC', 'GET /trpc/whoami', 'posts')}
     ${panel('graphql', 'GraphQL Yoga', 'GET /graphql { whoami }', '{ posts }')}
   </main>
   <footer>
-    <p>The access token lives in the HttpOnly cookie <code>logto_authtoken</code>; this page's script never reads it.
-    Issuer <code>${escapeHTML(config.issuer)}</code>, API resource <code>${escapeHTML(config.resource)}</code>.</p>
+    <p>Signed in with <code>@logto/browser</code>; each API call asks it for <code>getAccessToken(resource)</code> and sends the token as
+    <code>Authorization: Bearer</code> (<code>createAuthFetch</code> from <code>logto-authkit/client</code>). After the token expires the SDK
+    refreshes it with its refresh token. Issuer <code>${escapeHTML(config.issuer)}</code>, API resource <code>${escapeHTML(config.resource)}</code>.</p>
   </footer>
   <script type="application/json" id="demo-config">${jsonForScript(config)}</script>
   <script type="module" src="/app.js"></script>

@@ -1,22 +1,24 @@
 /**
  * `startDemo`: the local Logto-shaped OpenID provider, and one server on
- * 127.0.0.1 with the page, `/session`, the tRPC API and the GraphQL API. One
- * origin for all of them keeps the auth cookie first-party and same-origin.
+ * 127.0.0.1 with the page, the tRPC API, the GraphQL API and the receiver of
+ * the provider's back-channel logout. The page signs in with `@logto/browser`
+ * and sends the access token as a Bearer header.
  */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createAuthKit } from 'logto-authkit';
+import { createAuthKit, createBackchannelLogoutHandler, createMemoryRevocationStore, toNodeHandler } from 'logto-authkit';
 import { startOidcProvider, type OidcStandIn } from '../../test/helpers/oidc-provider.js';
 import { createDemoYoga } from './graphql-api.js';
 import { bundlePageScript, pageHTML } from './page.js';
 import { createPostStore } from './posts.js';
-import { createSessionHandler } from './session.js';
 import { createDemoTRPCHandler } from './trpc-api.js';
 
 /** The API resource indicator the page asks a token for (the stand-in tenant's `https://api.example.test`). */
 export const DEMO_RESOURCE = 'https://api.example.test';
-/** The scopes the page asks for; `admin` is left out so a signed-in user can see a 403 elsewhere. */
-export const DEMO_SCOPE = 'openid profile read:posts write:posts';
+/** The API scopes the page asks for (`@logto/browser` adds openid, offline_access and profile); `admin` is left out so a signed-in user can see a 403 elsewhere. */
+export const DEMO_SCOPES = ['read:posts', 'write:posts'];
+/** Where the provider POSTs its back-channel logout token (OIDC Back-Channel Logout 1.0). */
+export const BACKCHANNEL_LOGOUT_PATH = '/backchannel-logout';
 
 /** Options of {@link startDemo}. */
 export interface DemoOptions {
@@ -24,6 +26,8 @@ export interface DemoOptions {
   port?: number;
   /** Port of the OpenID provider. @default 0 (a free port) */
   oidcPort?: number;
+  /** Lifetime of access tokens, in seconds; a few seconds show the SDK refreshing. @default 3600 (Logto's default) */
+  accessTokenTTL?: number;
 }
 
 /** A running demo. */
@@ -32,6 +36,8 @@ export interface Demo {
   url: string;
   /** The provider, for machine tokens (`oidc.clientCredentialsToken`). */
   oidc: OidcStandIn;
+  /** The `sub` of each back-channel logout the demo's receiver accepted, in order. */
+  logouts: string[];
   close(): Promise<void>;
 }
 
@@ -89,24 +95,33 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
 
   let oidc: OidcStandIn;
   try {
-    oidc = await startOidcProvider({ port: options.oidcPort ?? 0, redirectUris: [`${origin}/callback`], postLogoutRedirectUris: [`${origin}/`] });
+    oidc = await startOidcProvider({
+      port: options.oidcPort ?? 0,
+      redirectUris: [`${origin}/callback`],
+      postLogoutRedirectUris: [`${origin}/`],
+      backchannelLogoutUri: `${origin}${BACKCHANNEL_LOGOUT_PATH}`,
+      ...(options.accessTokenTTL === undefined ? {} : { accessTokenTTL: options.accessTokenTTL }),
+    });
   } catch (error) {
     await stop();
     throw inUse(error) ? new PortInUseError(options.oidcPort ?? 0, 'OIDC_PORT') : error;
   }
 
-  const kit = createAuthKit({ logtoUrl: oidc.logtoUrl, audience: DEMO_RESOURCE, allowGuest: true });
+  // Sign-out at the provider reaches the APIs through the back-channel logout: tokens issued
+  // before it to that user are refused from then on (docs/logto.md, "Sign-out and back-channel logout").
+  const kit = createAuthKit({ logtoUrl: oidc.logtoUrl, audience: DEMO_RESOURCE, allowGuest: true, revocation: createMemoryRevocationStore() });
+  const logouts: string[] = [];
+  const backchannel = toNodeHandler(createBackchannelLogoutHandler({ kit, clientId: oidc.spa.clientId, onRevoked: ({ sub }) => void logouts.push(sub ?? '') }));
   const posts = createPostStore();
   const trpc = createDemoTRPCHandler(kit, posts);
   const yoga = createDemoYoga(kit, posts);
-  const session = createSessionHandler(kit, origin);
-  const html = pageHTML({ issuer: oidc.issuer, clientId: oidc.spa.clientId, resource: DEMO_RESOURCE, scope: DEMO_SCOPE });
+  const html = pageHTML({ logtoUrl: oidc.logtoUrl, issuer: oidc.issuer, clientId: oidc.spa.clientId, resource: DEMO_RESOURCE, scopes: DEMO_SCOPES });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const { pathname } = new URL(req.url ?? '/', origin);
     if (pathname.startsWith('/trpc/')) return trpc(req, res);
     if (pathname === '/graphql') return void (await yoga(req, res));
-    if (pathname === '/session' || pathname === '/session/delete') return session(req, res);
+    if (pathname === BACKCHANNEL_LOGOUT_PATH) return void (await backchannel(req, res));
     if (req.method !== 'GET' && req.method !== 'HEAD') return void res.writeHead(405).end();
     if (pathname === '/app.js') return void res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8' }).end(script);
     if (pathname !== '/' && pathname !== '/callback') return void res.writeHead(404, { 'content-type': 'text/plain' }).end('not found');
@@ -123,6 +138,7 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   return {
     url: `${origin}/`,
     oidc,
+    logouts,
     async close() {
       kit.close();
       await Promise.all([stop(), oidc.close()]);

@@ -1,6 +1,7 @@
 /**
  * The demo server without a browser: the curl commands `npm run demo` prints,
- * the `/session` endpoint's guards, and the refusal to start on a taken port.
+ * the back-channel logout receiver, the page's configuration, and the refusal
+ * to start on a taken port.
  */
 import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
@@ -8,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PortInUseError, portFromEnv, startDemo, type Demo } from '../../examples/demo/main.js';
+import { BACKCHANNEL_LOGOUT_PATH, PortInUseError, portFromEnv, startDemo, type Demo } from '../../examples/demo/main.js';
 
 const RESOURCE = 'https://api.example.test';
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -62,21 +63,28 @@ describe('demo APIs', () => {
     expect(await graphql.json()).toEqual({ data: { whoami: { status: 'guest' } } });
   });
 
-  it('sets the cookie only for a valid token posted from the page origin', async () => {
-    const origin = new URL(base).origin;
-    const session = (token: string, from: string) =>
-      fetch(`${base}/session`, { method: 'POST', headers: { origin: from, 'content-type': 'application/json' }, body: JSON.stringify({ accessToken: token }) });
-    const foreign = await session(reader, 'http://evil.example');
-    expect(foreign.status).toBe(403);
-    expect(foreign.headers.get('set-cookie')).toBeNull();
-    const forged = await session(`${reader.slice(0, -4)}AAAA`, origin);
-    expect(forged.status).toBe(401);
-    expect(forged.headers.get('set-cookie')).toBeNull();
-    const ok = await session(reader, origin);
-    expect(ok.status).toBe(204);
-    expect(ok.headers.get('set-cookie')).toMatch(/^logto_authtoken=[\w.-]+; Max-Age=3\d{3}; Path=\/; HttpOnly; SameSite=Lax$/);
-    const cleared = await fetch(`${base}/session/delete`, { method: 'POST', headers: { origin } });
-    expect(cleared.headers.get('set-cookie')).toBe('logto_authtoken=; Max-Age=0; Path=/; HttpOnly; SameSite=Lax');
+  it('serves the back-channel logout receiver: a forged logout token is refused with 400 and revokes nothing', async () => {
+    const forged = await fetch(`${base}${BACKCHANNEL_LOGOUT_PATH}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ logout_token: `${reader.slice(0, -4)}AAAA` }).toString(),
+    });
+    expect(forged.status).toBe(400);
+    expect(forged.headers.get('cache-control')).toBe('no-store');
+    expect(demo.logouts).toEqual([]);
+    expect((await fetch(`${base}/trpc/posts`, { headers: bearer(reader) })).status).toBe(200);
+  });
+
+  it('serves the page with the SDK configuration and a CSP that lets it reach only itself and the provider', async () => {
+    const page = await fetch(demo.url);
+    expect(page.headers.get('content-security-policy')).toContain(`connect-src 'self' ${demo.oidc.logtoUrl};`);
+    const html = await page.text();
+    const config = JSON.parse(/<script type="application\/json" id="demo-config">(.*?)<\/script>/s.exec(html)?.[1] ?? '{}') as Record<string, unknown>;
+    expect(config).toEqual({ logtoUrl: demo.oidc.logtoUrl, issuer: demo.oidc.issuer, clientId: demo.oidc.spa.clientId, resource: RESOURCE, scopes: ['read:posts', 'write:posts'] });
+    const script = await (await fetch(`${base}/app.js`)).text();
+    // @logto/browser is bundled into the page's own script: nothing is loaded from a CDN.
+    expect(script).toContain('urn:logto:scope:organizations');
+    expect(script).not.toMatch(/https:\/\/(cdn|unpkg|esm\.sh)/);
   });
 });
 

@@ -10,6 +10,8 @@ declare module 'oidc-provider' {
       body?: Record<string, unknown>;
       params?: Record<string, unknown>;
       route?: string;
+      client?: { clientId: string };
+      entities: { Account?: { accountId: string }; RefreshToken?: { ttlPercentagePassed(): number } };
     };
   }
 
@@ -19,11 +21,13 @@ declare module 'oidc-provider' {
     constructor(issuer: string, configuration?: Configuration);
     readonly issuer: string;
     callback(): (req: IncomingMessage, res: ServerResponse) => Promise<void>;
+    on(event: 'grant.success', listener: (ctx: KoaContextWithOIDC) => void): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 
   export const errors: {
     InvalidTarget: new (description?: string) => Error;
+    AccessDenied: new (description?: string) => Error;
     [name: string]: new (description?: string) => Error;
   };
 

@@ -3,7 +3,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { base64url, createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
-import { startOidcProvider } from './oidc-provider.js';
+import { ORGANIZATION_RESOURCE, ORGANIZATIONS_SCOPE, startOidcProvider } from './oidc-provider.js';
+import { cookieBrowser, passInteraction } from './oidc-sign-in.js';
 import type { OidcStandIn } from './oidc-provider.js';
 
 const API = 'https://api.example.test';
@@ -186,6 +187,71 @@ describe('user sign-in and back-channel logout', () => {
       await user.close();
       receiver.closeAllConnections();
       await new Promise((resolve) => receiver.close(resolve));
+    }
+  });
+});
+
+describe('refresh tokens, resource on the refresh grant, organization tokens (what Logto SDKs send)', () => {
+  it('issues a refresh token for offline_access, keeps it on refresh, and serves resource and organization_id on the refresh grant', async () => {
+    const redirectUri = 'http://127.0.0.1:4000/callback';
+    const sdk = await startOidcProvider({ redirectUris: [redirectUri], accessTokenTTL: 120, organizations: { 'org-1': ['member-1'] } });
+    try {
+      const signInAs = async (login: string) => {
+        const verifier = base64url.encode(randomBytes(32));
+        const auth = new URL(`${sdk.issuer}/auth`);
+        // As @logto/js generateSignInUri builds it with scopes [read:posts, read:members, urn:logto:scope:organizations].
+        auth.search = new URLSearchParams({
+          client_id: sdk.spa.clientId, redirect_uri: redirectUri, response_type: 'code', prompt: 'consent', state: 's',
+          code_challenge: base64url.encode(createHash('sha256').update(verifier).digest()), code_challenge_method: 'S256',
+          scope: `openid offline_access profile read:posts read:members ${ORGANIZATIONS_SCOPE}`,
+        }).toString();
+        auth.searchParams.append('resource', API);
+        auth.searchParams.append('resource', ORGANIZATION_RESOURCE);
+        const code = (await passInteraction(cookieBrowser(), sdk, auth, login)).searchParams.get('code') ?? '';
+        return (await token({ grant_type: 'authorization_code', code, redirect_uri: redirectUri, code_verifier: verifier })).body as { refresh_token?: string; access_token: string; id_token: string };
+      };
+      const verifyHere = (jwt: string, audience = API) => jwtVerify(jwt, createRemoteJWKSet(new URL(sdk.jwksUrl)), { issuer: sdk.issuer, audience, typ: 'at+jwt' });
+      const token = async (fields: Record<string, string>) => {
+        const response = await fetch(`${sdk.issuer}/token`, form({ client_id: sdk.spa.clientId, ...fields }));
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+
+      const tokens = await signInAs('member-1');
+      expect(tokens.refresh_token).toEqual(expect.any(String));
+      const refresh_token = tokens.refresh_token ?? '';
+      // Two resources were granted and none is asked for: an opaque token, as Logto answers the code exchange.
+      expect(tokens.access_token.split('.')).toHaveLength(1);
+      const idClaims = JSON.parse(Buffer.from(tokens.id_token.split('.')[1] ?? '', 'base64url').toString()) as Record<string, unknown>;
+      expect(idClaims.organizations).toEqual(['org-1']);
+
+      const api = await token({ grant_type: 'refresh_token', refresh_token, resource: API });
+      expect(api.status).toBe(200);
+      expect(api.body.refresh_token).toBe(refresh_token);
+      const { payload } = await verifyHere(String(api.body.access_token));
+      expect(payload).toMatchObject({ aud: API, sub: 'member-1', scope: 'read:posts', client_id: sdk.spa.clientId });
+      expect(payload.exp! - payload.iat!).toBe(120);
+
+      const org = await token({ grant_type: 'refresh_token', refresh_token, organization_id: 'org-1' });
+      expect(org.status).toBe(200);
+      const orgToken = await verifyHere(String(org.body.access_token), 'urn:logto:organization:org-1');
+      expect(orgToken.payload).toMatchObject({ sub: 'member-1', scope: 'read:members' });
+      expect(orgToken.payload).not.toHaveProperty('organization_id');
+
+      const both = await token({ grant_type: 'refresh_token', refresh_token, resource: API, organization_id: 'org-1' });
+      expect((await verifyHere(String(both.body.access_token))).payload.organization_id).toBe('org-1');
+
+      const notMember = await token({ grant_type: 'refresh_token', refresh_token, organization_id: 'org-2' });
+      expect(notMember).toMatchObject({ status: 400, body: { error: 'access_denied' } });
+      const unknown = await token({ grant_type: 'refresh_token', refresh_token, resource: 'https://other.example.test' });
+      expect(unknown).toMatchObject({ status: 400, body: { error: 'invalid_target' } });
+      expect(sdk.tokenRequests.map((request) => [request.grantType, request.resource ?? request.organizationId ?? null])).toEqual([
+        ['authorization_code', null],
+        ['refresh_token', API],
+        ['refresh_token', 'org-1'],
+        ['refresh_token', API],
+      ]);
+    } finally {
+      await sdk.close();
     }
   });
 });

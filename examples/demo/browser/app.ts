@@ -1,44 +1,54 @@
 /**
  * The demo page's script (bundled by esbuild when the demo starts). Sign-in is
- * OIDC authorization code + PKCE with oidc-client-ts; the access token goes
- * straight to the server's `/session`, which keeps it in the HttpOnly
- * `logto_authtoken` cookie. Every API call is same-origin, so the browser adds
- * that cookie and the page never holds the token afterwards.
+ * Logto's own browser SDK, `@logto/browser`, against the Logto-shaped provider.
+ * Every API call goes through `createAuthFetch` from `logto-authkit/client`,
+ * which asks the SDK for `getAccessToken(DEMO_RESOURCE)` each time: the SDK
+ * answers from its cache, or, once the token has expired, with a new one from
+ * its refresh token (a refresh_token grant with `resource`, RFC 8707).
  */
+import LogtoClient from '@logto/browser';
 import { createTRPCClient, httpLink, TRPCClientError } from '@trpc/client';
-import { UserManager, WebStorageStateStore } from 'oidc-client-ts';
+import { createAuthFetch } from 'logto-authkit/client';
 import type { WhoAmI } from '../posts.js';
 import type { DemoRouter } from '../trpc-api.js';
 
 interface DemoConfig {
+  logtoUrl: string;
   issuer: string;
   clientId: string;
   resource: string;
-  scope: string;
+  scopes: string[];
 }
 
-const ID_TOKEN_KEY = 'demo:id_token';
 const config = JSON.parse(document.getElementById('demo-config')?.textContent ?? '{}') as DemoConfig;
-const manager = new UserManager({
-  authority: config.issuer,
-  client_id: config.clientId,
-  redirect_uri: `${location.origin}/callback`,
-  post_logout_redirect_uri: `${location.origin}/`,
-  response_type: 'code',
-  scope: config.scope,
-  // Logto issues a JWT access token only for an API resource (RFC 8707 `resource`).
-  resource: config.resource,
-  loadUserInfo: false,
-  automaticSilentRenew: false,
-  userStore: new WebStorageStateStore({ store: sessionStorage }),
-});
-const trpc = createTRPCClient<DemoRouter>({ links: [httpLink({ url: '/trpc' })] });
+// The SDK adds openid, offline_access and profile itself, and asks for a token for `resources` at sign-in.
+const logto = new LogtoClient({ endpoint: config.logtoUrl, appId: config.clientId, resources: [config.resource], scopes: config.scopes });
 
 const $ = (id: string): HTMLElement => {
   const element = document.querySelector<HTMLElement>(`[data-testid="${id}"]`);
   if (!element) throw new Error(`missing element ${id}`);
   return element;
 };
+
+/** The token's id and expiry, shown so a refresh is visible (the payload is not secret to its holder). */
+function showToken(token: string | null): void {
+  const payload = token ? (JSON.parse(atob(token.split('.')[1]?.replace(/-/g, '+').replace(/_/g, '/') ?? '')) as { jti?: string; exp?: number }) : {};
+  $('token-jti').textContent = payload.jti ?? '—';
+  $('token-expires').textContent = payload.exp ? new Date(payload.exp * 1000).toLocaleTimeString() : '—';
+  $('token-jti').dataset.exp = String(payload.exp ?? '');
+}
+
+// The SDK throws when nobody is signed in: then the call goes out without a token and the API sees a guest.
+const authFetch = createAuthFetch({
+  getAccessToken: async (resource) => {
+    const token = (await logto.isAuthenticated()) ? await logto.getAccessToken(resource) : null;
+    showToken(token);
+    return token;
+  },
+  clearAccessToken: () => logto.clearAccessToken(),
+  resource: config.resource,
+});
+const trpc = createTRPCClient<DemoRouter>({ links: [httpLink({ url: '/trpc', fetch: authFetch })] });
 
 function show(api: 'trpc' | 'graphql', who: WhoAmI): void {
   $(`${api}-status`).textContent = who.status;
@@ -63,7 +73,7 @@ interface GraphQLAnswer {
 // the deliberate 401 of the `Posts` probe is recognisable in the browser console.
 async function graphql(query: string, operationName: string): Promise<{ status: number; body: GraphQLAnswer }> {
   const url = `/graphql?${new URLSearchParams({ query, operationName })}`;
-  const response = await fetch(url, { headers: { accept: 'application/graphql-response+json' } });
+  const response = await authFetch(url, { headers: { accept: 'application/graphql-response+json' } });
   return { status: response.status, body: (await response.json()) as GraphQLAnswer };
 }
 
@@ -91,45 +101,26 @@ async function refreshGraphQL(): Promise<void> {
   else showProtected('graphql', true, `${posts.status} OK — ${posts.body.data?.posts?.length ?? 0} posts`);
 }
 
+let rounds = 0;
 async function refresh(): Promise<void> {
   const [who] = await Promise.all([refreshTRPC(), refreshGraphQL()]);
   const signedIn = who.status === 'authenticated';
   $('sign-in').hidden = signedIn;
   $('sign-out').hidden = !signedIn;
+  $('reload').hidden = !signedIn;
   $('who').textContent = signedIn ? `Signed in as ${who.userId ?? ''}` : 'Signed out — the APIs see a guest';
   document.body.dataset.ready = signedIn ? 'signed-in' : 'signed-out';
-}
-
-async function completeSignIn(): Promise<void> {
-  const user = await manager.signinRedirectCallback();
-  const response = await fetch('/session', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accessToken: user.access_token }),
-  });
-  if (!response.ok) throw new Error(`the server refused the token (${response.status})`);
-  // Kept only as the id_token_hint of RP-initiated logout; the access token is dropped.
-  if (user.id_token) sessionStorage.setItem(ID_TOKEN_KEY, user.id_token);
-  await manager.removeUser();
-  history.replaceState(null, '', '/');
-}
-
-async function signOut(): Promise<void> {
-  await fetch('/session/delete', { method: 'POST' });
-  const idToken = sessionStorage.getItem(ID_TOKEN_KEY);
-  sessionStorage.removeItem(ID_TOKEN_KEY);
-  // Global sign-out at the provider, as Logto SDKs' signOut() does (/oidc/session/end).
-  if (idToken) await manager.signoutRedirect({ id_token_hint: idToken });
-  else await refresh();
+  // Counts completed rounds of API calls, so a test can wait for the next one.
+  document.body.dataset.rounds = String(++rounds);
 }
 
 async function main(): Promise<void> {
-  $('sign-in').addEventListener('click', () => void manager.signinRedirect().catch(fail));
-  $('sign-out').addEventListener('click', () => void signOut().catch(fail));
-  const params = new URLSearchParams(location.search);
-  if (location.pathname === '/callback') await completeSignIn();
-  else if (params.has('state')) {
-    await manager.signoutRedirectCallback();
+  $('sign-in').addEventListener('click', () => void logto.signIn(`${location.origin}/callback`).catch(fail));
+  // The SDK revokes its refresh token, forgets its tokens and ends the session at the provider (/oidc/session/end).
+  $('sign-out').addEventListener('click', () => void logto.signOut(`${location.origin}/`).catch(fail));
+  $('reload').addEventListener('click', () => void refresh().catch(fail));
+  if (location.pathname === '/callback') {
+    await logto.handleSignInCallback(location.href);
     history.replaceState(null, '', '/');
   }
   await refresh();
