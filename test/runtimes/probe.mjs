@@ -1,0 +1,27 @@
+// Run by test/runtimes/runtimes.test.ts under Bun, Deno and Node 22/24: the
+// published build (dist) verifies tokens from the test issuer on 127.0.0.1 and a
+// Fetch handler answers 200/401/403. Prints one JSON line; reads only its env.
+import { authErrorResponse, authorize, createAuthKit } from '../../dist/index.js';
+
+const env = (name) => (typeof Deno !== 'undefined' ? Deno.env.get(name) : process.env[name]);
+const kit = createAuthKit({ logtoUrl: env('LOGTO_URL'), audience: env('AUDIENCE'), onWarning: () => {} });
+
+async function handle(request) {
+  const auth = await kit.createAuthContext(request);
+  const refusal = auth.status === 'authenticated' ? authorize(auth, { scopes: ['write:posts'] }) : auth.error;
+  if (refusal) {
+    const { status, headers, body } = authErrorResponse(refusal);
+    return new Response(JSON.stringify(body), { status, headers });
+  }
+  return Response.json({ userId: auth.userId });
+}
+
+const results = {};
+for (const name of ['GOOD', 'FORGED', 'NO_SCOPE', 'NONE']) {
+  const token = env(name);
+  const headers = token ? { authorization: `Bearer ${token}` } : {};
+  const response = await handle(new Request('http://127.0.0.1/posts', { method: 'POST', headers }));
+  results[name] = { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), body: await response.json() };
+}
+kit.close();
+console.log(JSON.stringify(results));
