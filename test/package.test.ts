@@ -63,6 +63,8 @@ describe('package', () => {
     // The scope map is plain functions: nothing of Pothos (nor of Apollo, for the graphql entry) is loaded.
     ['./dist/pothos/index.cjs', ['@trpc', '@pothos', '@apollo']],
     ['./dist/graphql/index.cjs', ['@apollo', 'graphql-yoga']],
+    // Types only from Hono: the middleware is plain Fetch.
+    ['./dist/hono/index.cjs', ['@trpc', 'graphql', 'hono']],
   ])('%s loads no other framework', (entry, forbidden) => {
     const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
     const loaded = JSON.parse(run('node', ['-e', script])) as string[];

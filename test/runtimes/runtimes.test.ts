@@ -39,7 +39,7 @@ beforeAll(async () => {
 afterAll(() => issuer?.close());
 
 describe.each(runtimes)('the published core on $name', ({ command, args }) => {
-  it('accepts a real token, refuses a forged one (401), a missing scope (403) and no token (401)', async () => {
+  it('accepts a real token, refuses a forged one (401), a missing scope (403) and no token (401), bare and in a Hono app', async () => {
     const { stdout } = await run(command, args, { cwd: root, env: { ...process.env, ...env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, timeout: 60_000 });
     const results = JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}');
     expect(results.GOOD).toMatchObject({ status: 200, body: { userId: 'user-1' } });
@@ -49,5 +49,8 @@ describe.each(runtimes)('the published core on $name', ({ command, args }) => {
     expect(results.NO_SCOPE.wwwAuthenticate).toMatch(/error="insufficient_scope".*scope="write:posts"/);
     expect(results.NONE.status).toBe(401);
     expect(results.NONE.wwwAuthenticate).not.toMatch(/error=/);
+    expect([results.HONO_GOOD.status, results.HONO_FORGED.status, results.HONO_NO_SCOPE.status, results.HONO_NONE.status]).toEqual([200, 401, 403, 401]);
+    expect(results.HONO_GOOD.body).toEqual({ userId: 'user-1' });
+    expect(results.HONO_NO_SCOPE.wwwAuthenticate).toBe(results.NO_SCOPE.wwwAuthenticate);
   });
 });
