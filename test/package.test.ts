@@ -65,6 +65,8 @@ describe('package', () => {
     ['./dist/graphql/index.cjs', ['@apollo', 'graphql-yoga']],
     // Types only from Hono: the middleware is plain Fetch.
     ['./dist/hono/index.cjs', ['@trpc', 'graphql', 'hono']],
+    // The plugin carries fastify-plugin's marks itself: neither Fastify nor fastify-plugin is loaded.
+    ['./dist/fastify/index.cjs', ['@trpc', 'graphql', 'fastify']],
   ])('%s loads no other framework', (entry, forbidden) => {
     const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
     const loaded = JSON.parse(run('node', ['-e', script])) as string[];
