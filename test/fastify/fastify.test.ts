@@ -8,7 +8,7 @@ import { createAuthKit, definePolicy, type AuthContext, type AuthKit } from '../
 import { logtoAuthPlugin, requireAuth } from '../../src/fastify/index.js';
 import { useLogtoAuth } from '../../src/graphql/index.js';
 import { authResponseMeta, createAuthProcedures, createTRPCContext } from '../../src/trpc/index.js';
-import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
+import { createTestIssuer, generateTestSigningKey, type TestIssuer } from '../../src/testing/index.js';
 
 let issuer: TestIssuer;
 let kit: AuthKit;
@@ -101,9 +101,8 @@ describe('logto-authkit/fastify on a real Fastify 5 server', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
     expect(none.headers.get('www-authenticate')).not.toMatch(/error=/);
     expect(none.headers.get('cache-control')).toBe('no-store');
-    const foreign = await createTestIssuer();
-    const forged = await foreign.mintToken({ sub: 'alice', iss: issuer.issuer }, { kid: issuer.jwks().keys[0]?.kid as string });
-    await foreign.close();
+    // Signed by a key the issuer never published, under its current kid: a forgery.
+    const forged = await issuer.mintToken({ sub: 'alice' }, { key: await (await generateTestSigningKey()).signingKey('ES384') });
     const refused = await call('plain', '/me', forged);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);

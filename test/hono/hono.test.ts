@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { createAuthKit, definePolicy, type AuthContext, type AuthKit } from '../../src/index.js';
 import { logtoAuth, requireAuth, type LogtoAuthEnv } from '../../src/hono/index.js';
-import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
+import { createTestIssuer, generateTestSigningKey, type TestIssuer } from '../../src/testing/index.js';
 
 let issuer: TestIssuer;
 let kit: AuthKit;
@@ -69,9 +69,8 @@ describe('logto-authkit/hono on @hono/node-server', () => {
     expect(none.headers.get('www-authenticate')).toMatch(/^Bearer /);
     expect(none.headers.get('www-authenticate')).not.toMatch(/error=/);
     expect(none.headers.get('cache-control')).toBe('no-store');
-    const foreign = await createTestIssuer();
-    const forged = await foreign.mintToken({ sub: 'alice', iss: issuer.issuer }, { kid: issuer.jwks().keys[0]?.kid as string });
-    await foreign.close();
+    // Signed by a key the issuer never published, under its current kid: a forgery.
+    const forged = await issuer.mintToken({ sub: 'alice' }, { key: await (await generateTestSigningKey()).signingKey('ES384') });
     const refused = await call('/a/me', forged);
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toMatch(/error="invalid_token"/);

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';
+import { createTestIssuer, generateTestSigningKey, type TestIssuer } from '../../src/testing/index.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -24,16 +24,15 @@ const env: Record<string, string> = {};
 beforeAll(async () => {
   if (!existsSync(fileURLToPath(new URL('../../dist/index.js', import.meta.url)))) throw new Error('run `npm run build` first: the runtimes load dist/');
   issuer = await createTestIssuer();
-  const foreign = await createTestIssuer();
+  const foreignKey = await (await generateTestSigningKey()).signingKey('ES384');
   Object.assign(env, {
     LOGTO_URL: issuer.logtoUrl,
     AUDIENCE: issuer.audience,
     GOOD: await issuer.mintToken({ sub: 'user-1', scope: 'write:posts' }),
     // Signed by another key under the issuer's own kid: a forgery.
-    FORGED: await foreign.mintToken({ sub: 'user-1', scope: 'write:posts', iss: issuer.issuer }, { kid: issuer.jwks().keys[0]?.kid as string }),
+    FORGED: await issuer.mintToken({ sub: 'user-1', scope: 'write:posts' }, { key: foreignKey }),
     NO_SCOPE: await issuer.mintToken({ sub: 'user-2', scope: 'read:posts' }),
   });
-  await foreign.close();
 });
 
 afterAll(() => issuer?.close());
