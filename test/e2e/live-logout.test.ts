@@ -4,13 +4,12 @@
  * out at the provider. Its back-channel logout reaches the API's receiver, and
  * both open connections stop serving the user within a second.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from '@trpc/client';
 import { createClient as createGraphQLWSClient } from 'graphql-ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createAuthKit, createBackchannelLogoutHandler, createMemoryRevocationStore, toNodeHandler, type AuthKit } from 'logto-authkit';
+import { startLogoutReceiver, type LogoutReceiver } from '../helpers/logout-receiver.js';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
 import { signIn } from '../helpers/oidc-sign-in.js';
 import { startYogaServer, type TestServer } from '../graphql/harness.js';
@@ -20,7 +19,7 @@ const API = 'https://api.example.test';
 
 let op: OidcStandIn;
 let kit: AuthKit;
-let receiver: Server;
+let receiver: LogoutReceiver;
 let receiverUrl: string;
 let trpc: RunningServer;
 let yoga: TestServer;
@@ -28,17 +27,11 @@ let yoga: TestServer;
 const logouts: { sub?: string; at: number }[] = [];
 
 beforeAll(async () => {
-  // The provider must know the receiver's URI before the kit can know the provider: the receiver reads `kit` late.
-  let handler: ReturnType<typeof toNodeHandler> | undefined;
-  receiver = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/logout' && handler) return void handler(req, res);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startLogoutReceiver();
+  receiverUrl = receiver.url;
   op = await startOidcProvider({ redirectUris: [`${receiverUrl}/callback`], backchannelLogoutUri: `${receiverUrl}/logout` });
   kit = createAuthKit({ logtoUrl: op.logtoUrl, audience: API, revocation: createMemoryRevocationStore() });
-  handler = toNodeHandler(createBackchannelLogoutHandler({ kit, clientId: op.spa.clientId, onRevoked: ({ sub }) => void logouts.push({ sub, at: Date.now() }) }));
+  receiver.bind(toNodeHandler(createBackchannelLogoutHandler({ kit, clientId: op.spa.clientId, onRevoked: ({ sub }) => void logouts.push({ sub, at: Date.now() }) })));
   const app = buildApp(kit);
   trpc = await startStandalone(app.router, app.createContext);
   yoga = await startYogaServer(kit);
@@ -48,7 +41,7 @@ afterAll(async () => {
   await yoga?.close();
   kit?.close();
   await op?.close();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 const socket = class extends WebSocket {

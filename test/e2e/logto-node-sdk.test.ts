@@ -9,8 +9,6 @@
  * both APIs refuse the user's still-unexpired tokens with a 401.
  */
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import LogtoClient, { UserScope, type Storage, type StorageKey } from '@logto/node';
 import { createTRPCClient, httpLink } from '@trpc/client';
 import { initTRPC } from '@trpc/server';
@@ -19,6 +17,7 @@ import { z } from 'zod';
 import { createAuthKit, createBackchannelLogoutHandler, createMemoryRevocationStore, toNodeHandler, type AuthKit } from 'logto-authkit';
 import { createAuthFetch, type FetchFunction } from 'logto-authkit/client';
 import { createAuthProcedures, createTRPCContext, organizationFromInput } from 'logto-authkit/trpc';
+import { startLogoutReceiver, type LogoutReceiver } from '../helpers/logout-receiver.js';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
 import { confirmEndSession, cookieBrowser, passInteraction } from '../helpers/oidc-sign-in.js';
 import { startYogaServer, type TestServer } from '../graphql/harness.js';
@@ -62,21 +61,15 @@ class MemoryStorage implements Storage<StorageKey> {
 
 let op: OidcStandIn;
 let kit: AuthKit;
-let receiver: Server;
+let receiver: LogoutReceiver;
 let base: string;
 let trpcServer: RunningServer;
 let yoga: TestServer;
 const logouts: string[] = [];
 
 beforeAll(async () => {
-  // The provider needs the receiver's URI before the kit (and so the handler) can exist: the handler is bound late.
-  let handler: ReturnType<typeof toNodeHandler> | undefined;
-  receiver = createServer((req, res) => {
-    if (req.method === 'POST' && req.url === '/logout' && handler) return void handler(req, res);
-    res.writeHead(404).end();
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  base = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
+  receiver = await startLogoutReceiver();
+  base = receiver.url;
   op = await startOidcProvider({
     accessTokenTTL: TTL,
     organizations: { [ORG]: [LOGIN] },
@@ -96,7 +89,7 @@ beforeAll(async () => {
   });
   // clockTolerance 0: a token is refused from its `exp` on, so the wait below is exactly the token's lifetime.
   kit = createAuthKit({ logtoUrl: op.logtoUrl, audience: API, organizationTokens: true, clockTolerance: 0, revocation: createMemoryRevocationStore() });
-  handler = toNodeHandler(createBackchannelLogoutHandler({ kit, clientId: WEB.clientId, onRevoked: ({ sub }) => void logouts.push(sub ?? '') }));
+  receiver.bind(toNodeHandler(createBackchannelLogoutHandler({ kit, clientId: WEB.clientId, onRevoked: ({ sub }) => void logouts.push(sub ?? '') })));
   const { router, createContext } = buildRouter(kit);
   trpcServer = await startStandalone(router, createContext);
   yoga = await startYogaServer(kit);
@@ -106,8 +99,7 @@ afterAll(async () => {
   await yoga?.close();
   kit?.close();
   await op?.close();
-  receiver?.closeAllConnections();
-  await new Promise((resolve) => receiver?.close(resolve));
+  await receiver?.close();
 });
 
 /** Calls both APIs through `authFetch`: tRPC `me` + `members`, Yoga `me` + `orgData`. */
