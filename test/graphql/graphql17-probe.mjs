@@ -7,13 +7,16 @@ import * as graphql from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { createAuthKit, definePolicy } from 'logto-authkit';
 import { authDirectiveTransformer, authDirectiveTypeDefs, federationAuthDirectiveTypeDefs, findAuthGraphQLError, useLogtoAuth } from 'logto-authkit/graphql';
+import SchemaBuilder from '@pothos/core';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
+import { pothosAuthScopes, pothosUnauthorizedError } from 'logto-authkit/pothos';
 
 const env = process.env;
 const report = { version: graphql.version, resolved: {} };
 
 // Where each GraphQL-using package finds `graphql` (all must name the one graphql 17 copy).
 const here = createRequire(import.meta.url);
-for (const name of ['graphql-yoga', '@graphql-tools/utils', '@graphql-tools/schema', '@graphql-tools/executor', '@envelop/core', 'logto-authkit/graphql']) {
+for (const name of ['graphql-yoga', '@graphql-tools/utils', '@graphql-tools/schema', '@graphql-tools/executor', '@envelop/core', '@pothos/core', 'logto-authkit/graphql', 'logto-authkit/pothos']) {
   const from = createRequire(fileOf(name));
   report.resolved[name] = { path: from.resolve('graphql'), version: from('graphql').version };
 }
@@ -44,10 +47,24 @@ report.schemaIsGraphQL17 = schema instanceof graphql.GraphQLSchema;
 const kit = createAuthKit({ logtoUrl: env.LOGTO_URL, audience: env.AUDIENCE, onWarning: () => {} });
 const yoga = createYoga({ schema, plugins: [useLogtoAuth(kit)], logging: false });
 
-async function ask(query, token) {
+// A code-first Pothos schema (scope-auth plugin) with the kit's auth scopes, on Yoga too.
+const builder = new SchemaBuilder({
+  plugins: [ScopeAuthPlugin],
+  scopeAuth: { authScopes: (ctx) => pothosAuthScopes(ctx.auth, ctx), unauthorizedError: pothosUnauthorizedError },
+});
+builder.queryType({
+  fields: (t) => ({
+    health: t.string({ resolve: () => 'ok' }),
+    me: t.string({ nullable: true, authScopes: { authenticated: true }, resolve: user }),
+    posts: t.string({ nullable: true, authScopes: { scope: 'write:posts' }, resolve: user }),
+  }),
+});
+const pothos = createYoga({ schema: builder.toSchema(), plugins: [useLogtoAuth(kit)], logging: false });
+
+async function ask(query, token, server = yoga) {
   const headers = { 'content-type': 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
-  const response = await yoga.fetch('http://127.0.0.1/graphql', { method: 'POST', headers, body: JSON.stringify({ query }) });
+  const response = await server.fetch('http://127.0.0.1/graphql', { method: 'POST', headers, body: JSON.stringify({ query }) });
   return { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), body: await response.json() };
 }
 
@@ -60,6 +77,11 @@ report.yoga = {
   NO_SCOPE: await ask('{ secret }', env.NO_SCOPE),
   FED_NO_SCOPE: await ask('{ fedSecret }', env.NO_SCOPE),
   FED_POLICY: await ask('{ fedOwned }', env.NO_SCOPE),
+};
+report.pothos = {
+  NONE: await ask('{ me }', undefined, pothos),
+  GOOD: await ask('{ health me posts }', env.GOOD, pothos),
+  NO_SCOPE: await ask('{ posts }', env.NO_SCOPE, pothos),
 };
 
 // graphql 17's own execute, without Yoga: the refusal is our error class, with its extensions.

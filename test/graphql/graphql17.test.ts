@@ -42,6 +42,7 @@ interface Report {
   resolved: Record<string, { path: string; version: string }>;
   schemaIsGraphQL17: boolean;
   yoga: Record<string, Answer>;
+  pothos: Record<string, Answer>;
   direct: { data: unknown; isGraphQLError: boolean; authCode: string; json: Record<string, unknown> };
 }
 
@@ -76,7 +77,7 @@ afterAll(async () => {
 });
 
 describe('the published GraphQL pieces on graphql 17', () => {
-  it('load one graphql 17 everywhere: the probe, graphql-yoga, @graphql-tools/*, @envelop/core and our build', () => {
+  it('load one graphql 17 everywhere: the probe, graphql-yoga, @graphql-tools/*, @envelop/core, Pothos and our build', () => {
     expect(report.version).toMatch(/^17\./);
     const graphqlDir = join(dir, 'node_modules', 'graphql');
     for (const [from, { path, version }] of Object.entries(report.resolved)) {
@@ -110,6 +111,14 @@ describe('the published GraphQL pieces on graphql 17', () => {
     const { FED_NO_SCOPE, FED_POLICY } = report.yoga as Record<string, Answer>;
     expect(FED_NO_SCOPE).toMatchObject({ status: 403, body: { data: { fedSecret: null }, errors: [{ path: ['fedSecret'], extensions: { code: 'FORBIDDEN' } }] } });
     expect(FED_POLICY).toMatchObject({ status: 403, body: { data: { fedOwned: null }, errors: [{ path: ['fedOwned'], extensions: { code: 'FORBIDDEN' } }] } });
+  });
+
+  it('a Pothos schema (scope-auth) with pothosAuthScopes on Yoga: 401 / 200 / 403', () => {
+    const { NONE, GOOD, NO_SCOPE } = report.pothos as Record<string, Answer>;
+    expect(NONE).toMatchObject({ status: 401, wwwAuthenticate: 'Bearer realm="api"', body: { errors: [{ path: ['me'], extensions: { code: 'UNAUTHENTICATED' } }] } });
+    expect(GOOD).toMatchObject({ status: 200, body: { data: { health: 'ok', me: 'user-1', posts: 'user-1' } } });
+    expect(NO_SCOPE?.status).toBe(403);
+    expect(NO_SCOPE?.wwwAuthenticate).toMatch(/error="insufficient_scope".*scope="write:posts"/);
   });
 
   it("graphql 17's own execute: the refusal is a GraphQLError carrying our AuthError and extensions", () => {
