@@ -10,6 +10,7 @@ import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
+import { marking } from './resource-challenge.js';
 import { createRefusalReporter } from './refusal-report.js';
 import { toRequestView, type AuthInput } from './request.js';
 import { createTokenVerifier } from './verifier.js';
@@ -148,7 +149,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   if (store?.subscribe) unsubscribers.push(store.subscribe((r) => revoked(r)));
   if (store?.onHealthChanged) unsubscribers.push(store.onHealthChanged(telemetry.healthChanged));
 
-  const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
+  const buildAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
     if (malformed) telemetry.verified(false, malformed);
@@ -178,6 +179,9 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
     return anonymousContext(error ?? missing());
   };
+  // RFC 9728 §5.1: what the kit hands out carries its metadata URL, for every challenge built from it.
+  const createAuthContext = marking(options.resourceMetadataUrl, buildAuthContext);
+  const verifyToken = marking(options.resourceMetadataUrl, (token: string) => verifier.verify(token));
 
   return {
     options,
@@ -188,7 +192,7 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
       if (auth.status === 'anonymous') throw auth.error;
       return auth;
     },
-    verifyToken: (token) => verifier.verify(token),
+    verifyToken,
     async revoke({ sub, before, iss, organizationId }) {
       if (!store) throw new TypeError('logto-authkit: kit.revoke() needs the "revocation" option (a RevocationStore)');
       if (typeof sub !== 'string' || sub === '') throw new TypeError('logto-authkit: kit.revoke() needs a non-empty "sub"');
