@@ -25,7 +25,7 @@ import { createAuthKit } from 'logto-authkit';
 import { authMiddleware, requireAuth } from 'logto-authkit/express';
 import { logtoAuthPlugin, requireAuth as fastifyRequireAuth } from 'logto-authkit/fastify';
 import { logtoAuth, requireAuth as honoRequireAuth, type LogtoAuthEnv } from 'logto-authkit/hono';
-import { useLogtoAuth } from 'logto-authkit/graphql';
+import { authDirectiveTransformer, authDirectiveTypeDefs, useLogtoAuth } from 'logto-authkit/graphql';
 import { createAuthProcedures, createTRPCContext } from 'logto-authkit/trpc';
 import { SERVER_KINDS, WS_KINDS, type ServerKind, type WSKind } from './kinds.js';
 
@@ -54,6 +54,11 @@ function expressApp(guard: RequestHandler[], user: (req: express.Request) => unk
   app.get('/me', ...guard, (req, res) => {
     res.json({ user: user(req) });
   });
+  // express-oauth2-jwt-bearer refuses by calling next(error): answer its status and challenge without logging a stack.
+  app.use(((error, _req, res, _next) => {
+    const { status = 500, headers = {} } = error as { status?: number; headers?: Record<string, string> };
+    res.status(status).set(headers).json({ error: status === 401 ? 'unauthorized' : 'error' });
+  }) as express.ErrorRequestHandler);
   return createServer(app);
 }
 
@@ -104,9 +109,14 @@ function honoApp(variant: 'none' | 'authkit' | 'jose'): Server {
   return createAdaptorServer({ fetch: app.fetch }) as Server;
 }
 
-function yogaServer(plugins: Plugin[], me: (context: Record<string, unknown>) => unknown): Server {
+function yogaServer(plugins: Plugin[], me: (context: Record<string, unknown>) => unknown, authkit = false): Server {
+  const resolvers = { Query: { me: (_root: unknown, _args: unknown, context: Record<string, unknown>) => me(context) } };
+  // authkit's way to guard a field: `@auth` through authDirectiveTransformer (a refusal then answers 401).
+  const schema = authkit
+    ? authDirectiveTransformer(createSchema<Record<string, unknown>>({ typeDefs: [authDirectiveTypeDefs, 'type Query { me: String @auth }'], resolvers }))
+    : createSchema<Record<string, unknown>>({ typeDefs: 'type Query { me: String }', resolvers });
   const yoga = createYoga<Record<string, unknown>>({
-    schema: createSchema<Record<string, unknown>>({ typeDefs: 'type Query { me: String }', resolvers: { Query: { me: (_root, _args, context) => me(context) } } }),
+    schema,
     plugins,
     logging: false,
     graphiql: false,
@@ -182,7 +192,7 @@ async function build(name: string | undefined): Promise<Server> {
     case 'yoga-none':
       return yogaServer([], () => 'anonymous');
     case 'yoga-authkit':
-      return yogaServer([useLogtoAuth(kit()) as Plugin], (context) => (context.auth as { userId: unknown }).userId);
+      return yogaServer([useLogtoAuth(kit()) as Plugin], (context) => (context.auth as { userId: unknown }).userId, true);
     case 'yoga-jwt-plugin':
       return yogaServer(
         [
