@@ -13,6 +13,8 @@ import { forgeBadSignature, forgeUnknownKid, garbageStrings, mintMany } from './
 
 const COOLDOWN = 30_000;
 const WINDOWS = 5;
+// The kit's default `unknownKidRefetches`: a bucket of 3 refetches refilled over each cooldown (src/core/jwks-budget.ts).
+const BUDGET = 3;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 /**
@@ -90,8 +92,8 @@ export async function benchAttacks(log: (line: string) => void, rounds = 5): Pro
         ratioTarget('forged-unknown-kid', 'Forged tokens (unknown kid) rejected ÷ floor (ES384)', sample.forged, sample.floor, 100),
         ratioTarget('garbage', 'Garbage strings rejected ÷ floor (ES384)', sample.garbage, sample.floor, 200),
         ratioTarget('forged-replayed', 'The same forged token (known kid, bad signature) replayed ÷ floor (ES384)', sample.replayed, sample.floor, 500),
-        target('forged-fetches', `JWKS fetches during ${rounds} rounds of forged tokens (< 1 cooldown)`, 'count', forgedFetches, '<=', 1, `${forgedFetches} fetch(es); ${fmt(forgedOps)} forged tokens in the last round`),
-        target('forged-fetches-per-cooldown', `JWKS fetches per cooldown, ${fmt(forged.length)} forged tokens over ${WINDOWS} cooldowns`, 'count', floodFetches / WINDOWS, '<=', 1, `${floodFetches} fetches in ${WINDOWS} × ${COOLDOWN / 1000} s`),
+        target('forged-fetches', `JWKS fetches during ${rounds} rounds of forged tokens (< 1 cooldown; default budget ${BUDGET} per cooldown)`, 'count', forgedFetches, '<=', BUDGET, `${forgedFetches} fetch(es); ${fmt(forgedOps)} forged tokens in the last round`),
+        target('forged-fetches-per-cooldown', `JWKS fetches per cooldown, ${fmt(forged.length)} forged tokens over ${WINDOWS} cooldowns`, 'count', floodFetches / WINDOWS, '<=', BUDGET, `${floodFetches} fetches in ${WINDOWS} × ${COOLDOWN / 1000} s`),
         target('cold-1000', '1,000 concurrent cold requests: JWKS fetches', 'count', coldOk ? coldFetches : Number.NaN, '==', 1, `${coldFetches} fetch(es), all authenticated: ${coldOk}; jose createRemoteJWKSet: ${peerColdFetches}`),
       ],
     };

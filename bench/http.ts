@@ -7,7 +7,7 @@
  */
 import { createTestIssuer } from '../src/testing/index.js';
 import { FRAMEWORKS, SERVER_KINDS, type ServerKind } from './http/kinds.js';
-import { checkServer, loadServer, startServer, type LoadOptions, type RunningServer } from './http/load.js';
+import { checkServer, loadServer, startServers, type LoadOptions, type RunningServer } from './http/load.js';
 import { alternate, inRounds, median } from './lib/measure.js';
 import { ratioTarget, type RateResult, type TargetResult } from './lib/results.js';
 import { forgeBadSignature, mintMany } from './lib/tokens.js';
@@ -58,16 +58,16 @@ export interface HTTPBenchOptions extends LoadOptions {
 export async function benchHTTP(options: HTTPBenchOptions, log: (line: string) => void): Promise<{ rates: RateResult[]; targets: TargetResult[]; notes: string[] }> {
   const rounds = options.rounds ?? 5;
   const issuer = await createTestIssuer();
-  const servers = new Map<ServerKind, RunningServer>();
+  let servers = new Map<ServerKind, RunningServer>();
   const samples = new Map<ServerKind, number[]>(SERVER_KINDS.map((kind) => [kind, []]));
   const notes: string[] = [];
   try {
     const tokens = await mintMany(issuer, 100);
     const forged = await forgeBadSignature(issuer);
     log(`http: starting ${SERVER_KINDS.length} servers, checking each (bench token 200, forged and missing token 401)`);
+    servers = await startServers(SERVER_KINDS, issuer.logtoUrl, issuer.audience);
     for (const kind of SERVER_KINDS) {
-      const server = await startServer(kind, issuer.logtoUrl, issuer.audience);
-      servers.set(kind, server);
+      const server = servers.get(kind)!;
       await checkServer(kind, server.port, tokens[0]!, 'user-0', forged);
       await loadServer(kind, server.port, tokens, { ...options, warmupSeconds: 0, seconds: options.firstWarmupSeconds ?? 2 });
     }

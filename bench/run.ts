@@ -19,7 +19,8 @@ import { renderReport } from './report.js';
 import { benchWebSocket } from './ws.js';
 
 const here = (file: string): string => fileURLToPath(new URL(file, import.meta.url));
-const log = (line: string): void => void process.stderr.write(`[bench] ${line}\n`);
+const t0 = performance.now();
+const log = (line: string): void => void process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)} s] ${line}\n`);
 const quick = process.env.BENCH_QUICK === '1';
 const ROUNDS = quick ? 2 : 5;
 
@@ -61,7 +62,7 @@ const attacks = await benchAttacks(log, ROUNDS);
 const memory = await benchMemory(ROUNDS);
 const cold = await benchColdStart(quick ? 8 : 30, log);
 const ws = await benchWebSocket({ rounds: ROUNDS, seconds: quick ? 1 : 2 }, log);
-const http = await benchHTTP({ rounds: ROUNDS, seconds: quick ? 1 : 3, warmupSeconds: 0.5, firstWarmupSeconds: quick ? 1 : 2, connections: 50 }, log);
+const http = await benchHTTP({ rounds: ROUNDS, seconds: quick ? 1 : 3, warmupSeconds: quick ? 0.3 : 0.5, firstWarmupSeconds: quick ? 0.5 : 2, connections: 50 }, log);
 const loadAfter = loadavg()[0] ?? 0;
 
 const cpu = cpus();

@@ -11,7 +11,7 @@ import type { AnyTRPCRouter } from '@trpc/server';
 import WebSocket from 'ws';
 import { createTestIssuer } from '../src/testing/index.js';
 import { checksTokens, WS_KINDS, type WSKind } from './http/kinds.js';
-import { startServer, type RunningServer } from './http/load.js';
+import { startServers, type RunningServer } from './http/load.js';
 import { alternate, inRounds, median } from './lib/measure.js';
 import { ratioTarget, type RateResult, type TargetResult } from './lib/results.js';
 import { forgeBadSignature } from './lib/tokens.js';
@@ -85,16 +85,16 @@ export async function benchWebSocket(options: WSBenchOptions, log: (line: string
   const seconds = options.seconds ?? 2;
   const inFlight = options.inFlight ?? 50;
   const issuer = await createTestIssuer();
-  const servers = new Map<WSKind, RunningServer>();
+  let servers = new Map<WSKind, RunningServer>();
   const sockets = new Map<WSKind, ReturnType<typeof connect>>();
   const samples = new Map<WSKind, number[]>(WS_KINDS.map((kind) => [kind, []]));
   try {
     const token = await issuer.mintToken({ sub: 'ws-user', scope: 'read:posts write:posts' });
     const forged = await forgeBadSignature(issuer);
     log(`ws: starting ${WS_KINDS.length} tRPC WebSocket servers, checking each`);
+    servers = await startServers(WS_KINDS, issuer.logtoUrl, issuer.audience);
     for (const kind of WS_KINDS) {
-      const server = await startServer(kind, issuer.logtoUrl, issuer.audience);
-      servers.set(kind, server);
+      const server = servers.get(kind)!;
       await check(kind, server.port, token, forged);
       const socket = connect(server.port, token);
       sockets.set(kind, socket);
