@@ -55,7 +55,8 @@ function limitPanel(rows: TargetResult[], top: number): { svg: string[]; height:
   rows.forEach((t, i) => {
     const y = y0 + i * ROW;
     const share = Number.isFinite(t.value) ? (t.threshold === 0 ? (t.value === 0 ? 0 : 2) : t.value / t.threshold) : 0;
-    const width = Math.max(2, Math.min(2, share) * scale);
+    // Capped at 1.5× the limit, so the value written after the bar stays inside the chart.
+    const width = Math.max(2, Math.min(1.5, share) * scale);
     svg.push(
       text(LABEL - 10, y + BAR - 3, t.label, 'class="label" text-anchor="end"'),
       `<rect x="${LABEL}" y="${y}" width="${width.toFixed(1)}" height="${BAR}" rx="2" fill="${t.met ? GREEN : RED}"/>`,

@@ -30,7 +30,7 @@ const LABELS: Record<ServerKind, string> = {
   'trpc-jose': 'tRPC standalone + jose middleware (as the tRPC docs suggest)',
 };
 
-const NAMES: Record<keyof typeof FRAMEWORKS, string> = { express: 'Express', fastify: 'Fastify', hono: 'Hono (@hono/node-server)', yoga: 'Yoga', trpc: 'tRPC standalone' };
+const NAMES: Record<keyof typeof FRAMEWORKS, string> = { express: 'Express', fastify: 'Fastify', hono: 'Hono', yoga: 'Yoga', trpc: 'tRPC standalone' };
 const PEERS: Record<keyof typeof FRAMEWORKS, string> = {
   express: 'express-oauth2-jwt-bearer',
   fastify: 'jose + remote JWKS',
