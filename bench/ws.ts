@@ -120,7 +120,7 @@ export async function benchWebSocket(options: WSBenchOptions, log: (line: string
       { id: 'ws-trpc-ws-authkit', label: 'tRPC over WebSocket + authkit protectedProcedure, token re-verified on every call (calls/s)', perSec: median(s('trpc-ws-authkit')) },
     ],
     targets: [
-      ratioTarget('ws-reverify', `tRPC WebSocket calls/s, per-call re-verification ÷ without (verified at connect)`, s('trpc-ws-authkit'), s('trpc-ws-connect'), 0.98, ' calls/s'),
+      ratioTarget('ws-reverify', 'tRPC WebSocket calls/s, per-call re-verification ÷ without (verified at connect)', s('trpc-ws-authkit'), s('trpc-ws-connect'), 0.98, ' calls/s'),
       ratioTarget('ws-reverify-vs-none', 'tRPC WebSocket calls/s, per-call re-verification ÷ no auth (extra row)', s('trpc-ws-authkit'), s('trpc-ws-none'), 0.95, ' calls/s'),
     ],
   };
