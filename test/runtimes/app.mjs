@@ -1,11 +1,13 @@
 // The app every runtime serves (test/runtimes/runtimes.test.ts): the published build (dist)
 // behind one Fetch handler — the bare core, a Hono app, a GraphQL Yoga app with
-// useLogtoAuth and @auth, and the back-channel logout receiver's Fetch form.
+// useLogtoAuth and @auth, Next's withAuth route handler (its edge path: Request in,
+// Response out) and the back-channel logout receiver's Fetch form.
 // Plain ESM with no Node built-ins, so workerd runs it bundled and unchanged.
 import { Hono } from 'hono';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { authErrorResponse, authorize, createAuthKit, createBackchannelLogoutHandler, createMemoryRevocationStore } from '../../dist/index.js';
 import { logtoAuth, requireAuth } from '../../dist/hono/index.js';
+import { withAuth } from '../../dist/next/index.js';
 import { authDirectiveTransformer, authDirectiveTypeDefs, useLogtoAuth } from '../../dist/graphql/index.js';
 
 const typeDefs = /* GraphQL */ `
@@ -39,6 +41,9 @@ export function createApp(env) {
   const schema = authDirectiveTransformer(createSchema({ typeDefs, resolvers }));
   const yoga = createYoga({ schema, plugins: [useLogtoAuth(kit)], graphqlEndpoint: '/graphql', logging: false });
 
+  // What Next calls for `export const POST = withAuth(…)` in a route with `runtime = 'edge'`.
+  const nextRoute = withAuth(kit, (_request, { auth }) => Response.json({ userId: auth.userId }), { scopes: ['write:posts'] });
+
   const logout = createBackchannelLogoutHandler({ kit, clientId: env.CLIENT_ID });
 
   async function fetch(request) {
@@ -47,6 +52,7 @@ export function createApp(env) {
     if (pathname.startsWith('/hono/')) return hono.fetch(request);
     if (pathname === '/graphql') return yoga.fetch(request);
     if (pathname === '/logout') return logout(request);
+    if (pathname === '/next/posts') return nextRoute(request, { params: Promise.resolve({}) });
     return new Response('not found', { status: 404 });
   }
   return { fetch, yoga, close: () => kit.close() };

@@ -27,6 +27,7 @@ export async function exercise(base, tokens) {
   for (const [name, token] of Object.entries(cases)) {
     results[name] = await call(`${base}/core`, { token });
     results[`HONO_${name}`] = await call(`${base}/hono/posts`, { token });
+    results[`NEXT_${name}`] = await call(`${base}/next/posts`, { token });
   }
   results.YOGA_PUBLIC = await gql(base, '{ health }');
   results.YOGA_GOOD = await gql(base, '{ me secret }', tokens.GOOD);

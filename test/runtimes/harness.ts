@@ -31,7 +31,7 @@ export async function startRuntimeIssuer(): Promise<{ issuer: TestIssuer; env: R
 
 const statuses = (results: Record<string, Answer>, names: string[]) => names.map((name) => results[name]?.status);
 
-/** The same answers from every runtime: core, Hono, Yoga and the back-channel logout receiver. */
+/** The same answers from every runtime: core, Hono, Next's withAuth, Yoga and the back-channel logout receiver. */
 export function expectRuntimeResults(results: Record<string, Answer>): void {
   expect(results.GOOD).toMatchObject({ status: 200, body: { userId: 'user-1' } });
   expect(results.FORGED?.status).toBe(401);
@@ -44,6 +44,11 @@ export function expectRuntimeResults(results: Record<string, Answer>): void {
   expect(statuses(results, ['HONO_GOOD', 'HONO_FORGED', 'HONO_NO_SCOPE', 'HONO_NONE'])).toEqual([200, 401, 403, 401]);
   expect(results.HONO_GOOD?.body).toEqual({ userId: 'user-1' });
   expect(results.HONO_NO_SCOPE?.wwwAuthenticate).toBe(results.NO_SCOPE?.wwwAuthenticate);
+
+  expect(statuses(results, ['NEXT_GOOD', 'NEXT_FORGED', 'NEXT_NO_SCOPE', 'NEXT_NONE'])).toEqual([200, 401, 403, 401]);
+  expect(results.NEXT_GOOD?.body).toEqual({ userId: 'user-1' });
+  expect(results.NEXT_FORGED?.wwwAuthenticate).toMatch(/error="invalid_token"/);
+  expect(results.NEXT_NO_SCOPE?.wwwAuthenticate).toBe(results.NO_SCOPE?.wwwAuthenticate);
 
   expect(statuses(results, ['YOGA_PUBLIC', 'YOGA_GOOD', 'YOGA_FORGED', 'YOGA_NONE', 'YOGA_NO_SCOPE'])).toEqual([200, 200, 401, 401, 403]);
   expect(results.YOGA_PUBLIC?.body).toEqual({ data: { health: 'ok' } });

@@ -29,7 +29,7 @@ beforeAll(async () => {
 afterAll(() => issuer?.close());
 
 describe.each(runtimes)('the published build on $name', ({ command, args }) => {
-  it('core, Hono and Yoga answer 200 / 401 forged / 403 scope / 401 no token on its own server; a back-channel logout revokes', async () => {
+  it('core, Hono, Next withAuth and Yoga answer 200 / 401 forged / 403 scope / 401 no token on its own server; a back-channel logout revokes', async () => {
     const { stdout } = await run(command, args, { cwd: root, env: { ...process.env, ...env, NO_COLOR: '1', DENO_NO_UPDATE_CHECK: '1' }, timeout: 60_000 });
     expectRuntimeResults(JSON.parse(stdout.trim().split('\n').at(-1) ?? '{}'));
   });

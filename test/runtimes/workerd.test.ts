@@ -115,7 +115,7 @@ afterAll(async () => {
 });
 
 describe('the published build on workerd', () => {
-  it('core, Hono and Yoga answer 200 / 401 forged / 403 scope / 401 no token, verifying against the JWKS on 127.0.0.1; a back-channel logout revokes', async () => {
+  it('core, Hono, Next withAuth and Yoga answer 200 / 401 forged / 403 scope / 401 no token, verifying against the JWKS on 127.0.0.1; a back-channel logout revokes', async () => {
     expect(issuer.jwksRequests).toBe(0);
     const results = await exercise(base, env);
     expectRuntimeResults(results);
