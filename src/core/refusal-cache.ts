@@ -2,8 +2,8 @@
 export interface RefusedSignature {
   alg: string;
   kid: string;
-  /** The key the signature failed against; the refusal holds only while the key set still yields it. */
-  key: CryptoKey;
+  /** The material of the key the signature failed against (the key store's `keyMaterial`); the refusal holds only while the key set still has it for `kid`. */
+  material: string;
   /** Forgotten at this time (ms), or at the token's `exp` if that comes first. */
   expiresAtMs: number;
 }
@@ -44,7 +44,7 @@ const ENTRY_OVERHEAD_BYTES = 128;
  * @example
  * ```ts
  * const refusals = createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 })
- * refusals.add(token, { alg, kid, key, expiresAtMs: now + 60_000 })
+ * refusals.add(token, { alg, kid, material, expiresAtMs: now + 60_000 })
  * ```
  */
 export function createRefusalCache({ maxEntries, maxBytes }: RefusalCacheBounds): RefusalCache {

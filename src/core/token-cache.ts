@@ -21,9 +21,15 @@ export interface TokenCacheBounds {
   maxEntries: number;
   /** Most estimated bytes kept, keys included. */
   maxBytes: number;
+  /**
+   * The map key of a token: a collision-resistant digest, or the token itself. Whatever it is,
+   * two byte-different tokens must never share a key (a hit hands out a verified context).
+   * @default the token itself
+   */
+  keyOf?: (token: string) => string;
 }
 
-/** A bounded LRU from token string to its verified result. */
+/** A bounded LRU from token (by its key, see {@link TokenCacheBounds.keyOf}) to its verified result. */
 export interface TokenCache<T> {
   get(token: string, nowMs: number): CachedToken<T> | undefined;
   /** Keep `entry` for `token`; an entry larger than `maxBytes` on its own is not kept. */
@@ -68,10 +74,11 @@ export function estimateEntryBytes(tokenChars: number, payloadChars: number): nu
  * const cache = createTokenCache<string>({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 })
  * ```
  */
-export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds): TokenCache<T> {
+export function createTokenCache<T>({ maxEntries, maxBytes, keyOf = (token) => token }: TokenCacheBounds): TokenCache<T> {
   const entries = new Map<string, CachedToken<T>>();
   let bytes = 0;
-  const sizeOf = (token: string, entry: CachedToken<T>): number => 2 * token.length + entry.valueBytes;
+  // Keys are one-byte strings (a base64url token or a latin1 digest); two bytes a character stays an upper bound.
+  const sizeOf = (key: string, entry: CachedToken<T>): number => 2 * key.length + entry.valueBytes;
   const remove = (token: string, entry: CachedToken<T>): void => {
     entries.delete(token);
     bytes -= sizeOf(token, entry);
@@ -80,7 +87,8 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
     for (const [token, entry] of entries) if (test(entry)) remove(token, entry);
   };
   return {
-    get(token, nowMs) {
+    get(presented, nowMs) {
+      const token = keyOf(presented);
       const entry = entries.get(token);
       if (entry === undefined) return undefined;
       entries.delete(token);
@@ -91,7 +99,8 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
       entries.set(token, entry);
       return entry;
     },
-    set(token, entry) {
+    set(presented, entry) {
+      const token = keyOf(presented);
       const previous = entries.get(token);
       if (previous !== undefined) remove(token, previous);
       const size = sizeOf(token, entry);
