@@ -21,15 +21,13 @@ export interface TokenCacheBounds {
   maxEntries: number;
   /** Most estimated bytes kept, keys included. */
   maxBytes: number;
-  /**
-   * The map key of a token: a collision-resistant digest, or the token itself. Whatever it is,
-   * two byte-different tokens must never share a key (a hit hands out a verified context).
-   * @default the token itself
-   */
-  keyOf?: (token: string) => string;
 }
 
-/** A bounded LRU from token (by its key, see {@link TokenCacheBounds.keyOf}) to its verified result. */
+/**
+ * A bounded LRU from a token's key to its verified result. The key is the token itself or a
+ * collision-resistant digest of it (the verifier's `selectTokenDigest`): two byte-different
+ * tokens must never share a key, since a hit hands out a verified context.
+ */
 export interface TokenCache<T> {
   get(token: string, nowMs: number): CachedToken<T> | undefined;
   /** Keep `entry` for `token`; an entry larger than `maxBytes` on its own is not kept. */
@@ -74,7 +72,7 @@ export function estimateEntryBytes(tokenChars: number, payloadChars: number): nu
  * const cache = createTokenCache<string>({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 })
  * ```
  */
-export function createTokenCache<T>({ maxEntries, maxBytes, keyOf = (token) => token }: TokenCacheBounds): TokenCache<T> {
+export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds): TokenCache<T> {
   const entries = new Map<string, CachedToken<T>>();
   let bytes = 0;
   // Keys are one-byte strings (a base64url token or a latin1 digest); two bytes a character stays an upper bound.
@@ -87,8 +85,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes, keyOf = (token) => t
     for (const [token, entry] of entries) if (test(entry)) remove(token, entry);
   };
   return {
-    get(presented, nowMs) {
-      const token = keyOf(presented);
+    get(token, nowMs) {
       const entry = entries.get(token);
       if (entry === undefined) return undefined;
       entries.delete(token);
@@ -99,8 +96,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes, keyOf = (token) => t
       entries.set(token, entry);
       return entry;
     },
-    set(presented, entry) {
-      const token = keyOf(presented);
+    set(token, entry) {
       const previous = entries.get(token);
       if (previous !== undefined) remove(token, previous);
       const size = sizeOf(token, entry);

@@ -56,7 +56,9 @@ export function createTokenVerifier<TClaims>(
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>({ ...options.tokenCache, keyOf: selectTokenDigest() }) : undefined;
+  const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>(options.tokenCache) : undefined;
+  // The token cache is keyed by the token's digest: no entry keeps the token string.
+  const keyOf = selectTokenDigest();
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
@@ -152,7 +154,7 @@ export function createTokenVerifier<TClaims>(
     return auth;
   };
 
-  const verifyUncached = async (token: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
+  const verifyUncached = async (token: string, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
     const { header, payload } = precheckToken(token, precheckOptions);
     checkStaticClaims(payload, rules);
     checkTimeClaims(payload, rules, nowMs);
@@ -163,7 +165,8 @@ export function createTokenVerifier<TClaims>(
       // Only a failed signature is a pure function of the token and this key; the entry dies with the token's exp.
       if (error instanceof errors.JWSSignatureVerificationFailed) {
         const expiresAtMs = Math.min(nowMs + REFUSAL_TTL_MS, (payload.exp as number) * 1000);
-        refusals?.add((' ' + token).slice(1), { alg: header.alg, kid: header.kid, material, expiresAtMs });
+        // Keyed by the token itself (copied out of the header it came in): a replay is recognised before any hashing.
+        refusals?.add((' ' + token).slice(1), { alg: header.alg, kid: header.kid, material, error: badSignature(), expiresAtMs });
       }
       // A bad signature never triggers a key refetch: that would let forged
       // tokens amplify into requests to Logto.
@@ -189,7 +192,7 @@ export function createTokenVerifier<TClaims>(
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (jwks.hasKid(header.kid, material)) {
-      cache?.set(token, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
+      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
     }
     return contextOf(token, verified);
   };
@@ -221,25 +224,29 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, true);
     }
   };
-  const uncached = async (token: string, nowMs: number): Promise<Outcome<TClaims>> => {
+  const uncached = async (token: string, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
     try {
-      return accept(await verifyUncached(token, nowMs), false);
+      return accept(await verifyUncached(token, key, nowMs), false);
     } catch (error) {
       return refuse(error, false);
     }
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
-    const hit = cache?.get(token, nowMs);
-    if (hit) return fromCache(token, hit, nowMs);
-    const refused = refusals?.get(token, nowMs);
+    // Forgeries first, and only while some are remembered: a replay costs one map lookup, no digest.
+    const refused = refusals !== undefined && refusals.size > 0 ? refusals.get(token, nowMs) : undefined;
     if (refused) {
-      // The same key still answers for the kid in a usable set: the signature would fail again.
+      // The same key still answers for the kid in a usable set: the signature would fail again,
+      // so the refusal made then is answered (no verification, no new error object).
       // Otherwise (rotated, or the set is too old to answer) the token is judged afresh.
-      if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(badSignature(), true);
+      if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
       refusals?.delete(token);
     }
-    return uncached(token, nowMs);
+    // Without a cache nothing is looked up, so nothing is hashed.
+    const key = cache ? keyOf(token) : token;
+    const hit = cache?.get(key, nowMs);
+    if (hit) return fromCache(token, hit, nowMs);
+    return uncached(token, key, nowMs);
   };
 
   return {
