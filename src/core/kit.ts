@@ -11,7 +11,7 @@ import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
 import { createRefusalReporter } from './refusal-report.js';
-import { toRequestView, type AuthInput } from './request.js';
+import { toRequestView, type AuthInput, type RequestView } from './request.js';
 import { createTokenVerifier, type Outcome } from './verifier.js';
 
 /** A verified access token: the authenticated context of it. */
@@ -160,50 +160,52 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   if (store?.onHealthChanged) unsubscribers.push(store.onHealthChanged(telemetry.healthChanged));
 
   const headerFirst = options.tokenSources[0] === 'header';
+  const settle = (view: RequestView, malformed: AuthError | undefined, firstError: AuthError | undefined, outage: AuthError | undefined): AuthContext<TClaims> => {
+    // A malformed Authorization header is the client's mistake to hear of; no token at all is not.
+    if (malformed) report?.(malformed);
+    const error = outage ?? firstError ?? malformed;
+    if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
+    return anonymousContext(error ?? missing());
+  };
+  // Candidates are tried in order; the loop stays synchronous (and allocates no closure) until one
+  // needs waiting for. The reported error is the first presented token's, in tokenSources order;
+  // an outage wins over it, since it must not read as "your token is bad" (clients sign users out on that).
+  const tryCandidates = (
+    view: RequestView,
+    candidates: readonly TokenCandidate[],
+    malformed: AuthError | undefined,
+    start: number,
+    firstError: AuthError | undefined,
+    outage: AuthError | undefined,
+  ): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+    for (let i = start; i < candidates.length; i++) {
+      const { token, source } = candidates[i] as TokenCandidate;
+      const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
+      let outcome: Outcome<TClaims> | Promise<Outcome<TClaims>>;
+      if (csrfError) {
+        telemetry.verified(false, csrfError);
+        report?.(csrfError);
+        outcome = csrfError;
+      } else {
+        outcome = check(token);
+      }
+      if (outcome instanceof Promise) {
+        const [first, down] = [firstError, outage];
+        return outcome.then((settled) =>
+          isAuthError(settled) ? tryCandidates(view, candidates, malformed, i + 1, first ?? settled, down ?? (settled.status === 503 ? settled : undefined)) : settled,
+        );
+      }
+      if (!isAuthError(outcome)) return outcome;
+      firstError ??= outcome;
+      if (outcome.status === 503) outage ??= outcome;
+    }
+    return settle(view, malformed, firstError, outage);
+  };
   const authenticate = (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
     if (malformed) telemetry.verified(false, malformed);
-    // The reported error is the first presented token's, in tokenSources order.
-    let firstError: AuthError | undefined = headerFirst ? malformed : undefined;
-    let outage: AuthError | undefined;
-    const refused = (error: AuthError): void => {
-      firstError ??= error;
-      // An outage must not read as "your token is bad" (clients sign users out on that).
-      if (error.status === 503) outage ??= error;
-    };
-    const settle = (): AuthContext<TClaims> => {
-      // A malformed Authorization header is the client's mistake to hear of; no token at all is not.
-      if (malformed) report?.(malformed);
-      const error = outage ?? firstError ?? malformed;
-      if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
-      return anonymousContext(error ?? missing());
-    };
-    // Candidates are tried in order; the loop stays synchronous until one needs waiting for.
-    const tryFrom = (start: number): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
-      for (let i = start; i < candidates.length; i++) {
-        const { token, source } = candidates[i] as TokenCandidate;
-        const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
-        if (csrfError) {
-          telemetry.verified(false, csrfError);
-          report?.(csrfError);
-          refused(csrfError);
-          continue;
-        }
-        const outcome = check(token);
-        if (outcome instanceof Promise) {
-          return outcome.then((settled) => {
-            if (!isAuthError(settled)) return settled;
-            refused(settled);
-            return tryFrom(i + 1);
-          });
-        }
-        if (!isAuthError(outcome)) return outcome;
-        refused(outcome);
-      }
-      return settle();
-    };
-    return tryFrom(0);
+    return tryCandidates(view, candidates, malformed, 0, headerFirst ? malformed : undefined, undefined);
   };
   const createAuthContext = (request: AuthInput): Promise<AuthContext<TClaims>> => {
     try {

@@ -13,6 +13,8 @@ export interface CachedToken<T> {
   expiresAtMs: number;
   /** Estimated bytes `value` keeps alive beyond the token string (see {@link estimateEntryBytes}). */
   valueBytes: number;
+  /** Kept by the cache (its insertion sequence); give `0`. @default 0 */
+  seq?: number;
 }
 
 /** Bounds of {@link createTokenCache}; an entry is evicted as soon as either is exceeded. */
@@ -74,6 +76,10 @@ export function estimateEntryBytes(tokenChars: number, payloadChars: number): nu
  */
 export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds): TokenCache<T> {
   const entries = new Map<string, CachedToken<T>>();
+  // Insertion sequence (`seq`) of each entry, increasing in map order. A hit re-inserts its entry
+  // only when it is in the older half: the newer half is evicted last anyway, and moving every hit
+  // churned the map (a delete and a set per request, and a rehash every few dozen of them).
+  let clock = 0;
   let bytes = 0;
   // Keys are one-byte strings (a base64url token or a latin1 digest); two bytes a character stays an upper bound.
   const sizeOf = (key: string, entry: CachedToken<T>): number => 2 * key.length + entry.valueBytes;
@@ -88,12 +94,15 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
     get(token, nowMs) {
       const entry = entries.get(token);
       if (entry === undefined) return undefined;
-      entries.delete(token);
       if (nowMs >= entry.expiresAtMs) {
-        bytes -= sizeOf(token, entry);
+        remove(token, entry);
         return undefined;
       }
-      entries.set(token, entry);
+      if (clock - (entry.seq ?? 0) >= entries.size / 2) {
+        entries.delete(token);
+        entries.set(token, entry);
+        entry.seq = ++clock;
+      }
       return entry;
     },
     set(token, entry) {
@@ -101,6 +110,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
       if (previous !== undefined) remove(token, previous);
       const size = sizeOf(token, entry);
       if (size > maxBytes) return;
+      entry.seq = ++clock;
       entries.set(token, entry);
       bytes += size;
       for (const [oldest, kept] of entries) {

@@ -192,7 +192,7 @@ export function createTokenVerifier<TClaims>(
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (jwks.hasKid(header.kid, material)) {
-      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
+      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
     }
     return contextOf(token, verified);
   };
