@@ -187,8 +187,10 @@ export function createTokenVerifier<TClaims>(
     const verified = verifiedPayload(payload, claims, scopesOf(payload));
     // The payload is the token's middle segment: base64url carries 3 bytes per 4 characters.
     const payloadChars = Math.ceil(((token.lastIndexOf('.') - token.indexOf('.') - 1) * 3) / 4);
-    // A schema's output is a second tree beside the payload.
-    const valueBytes = estimateEntryBytes(0, claims === payload ? payloadChars : 2 * payloadChars);
+    // A schema's output is a second tree beside the payload. The token's characters are still counted
+    // though the entry keeps only its digest: the estimate stays an upper bound (per-request contexts
+    // and their token are young garbage), and `maxBytes` bounds large tokens as it always did.
+    const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (jwks.hasKid(header.kid, material)) {
