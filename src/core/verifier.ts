@@ -219,7 +219,7 @@ export function createTokenVerifier<TClaims>(
       // replaced takes its cached tokens with it within one refresh.
       jwks.refreshIfDue();
       checkTimeClaims(hit.value.payload, rules, nowMs);
-      const pending = checkRevokedNow(hit.sub, hit.iss as string, hit.issuedAtMs, hit.value.organizationId);
+      const pending = revocation ? checkRevokedNow(hit.sub, hit.iss as string, hit.issuedAtMs, organizationOf(hit.value.payload).organizationId) : undefined;
       if (pending) return pending.then(() => accept(contextOf(token, hit.value), true), (error: unknown) => refuse(error, true));
       return accept(contextOf(token, hit.value), true);
     } catch (error) {
