@@ -14,6 +14,7 @@ import { selectTokenDigest } from './token-digest.js';
 import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache } from './token-cache.js';
 
 const REFUSAL_TTL_MS = 60_000;
+const HOT_TOKENS = 128;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
 /** What {@link TokenVerifier.check} answers: the verified context, or why the token is refused. */
@@ -56,7 +57,42 @@ export function createTokenVerifier<TClaims>(
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>(options.tokenCache) : undefined;
+  const stored = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>(options.tokenCache) : undefined;
+  // The few tokens in use right now, by their exact string, with the context already built: a hit
+  // here costs one map lookup (no digest, no new context), as when the cache was keyed by token.
+  // Filled on a second sight only, so it never holds more than HOT_TOKENS tokens however many are
+  // cached, and emptied whenever the cache drops entries for a reason (keys, revocation, clear).
+  const hot = new Map<string, { hit: CachedToken<VerifiedPayload<TClaims>>; auth: AuthenticatedContext<TClaims> }>();
+  const cache: TokenCache<VerifiedPayload<TClaims>> | undefined = stored && {
+    get: (key, nowMs) => stored.get(key, nowMs),
+    set: (key, entry) => stored.set(key, entry),
+    retainKeys(keys) {
+      hot.clear();
+      stored.retainKeys(keys);
+    },
+    dropSubject(sub, beforeMs, iss) {
+      hot.clear();
+      stored.dropSubject(sub, beforeMs, iss);
+    },
+    get size() {
+      return stored.size;
+    },
+    get bytes() {
+      return stored.bytes;
+    },
+    clear() {
+      hot.clear();
+      stored.clear();
+    },
+  };
+  const remember = (token: string, hit: CachedToken<VerifiedPayload<TClaims>>): AuthenticatedContext<TClaims> => {
+    // Its own copy: a token cut out of a header is a sliced string that would keep the header alive.
+    const own = (' ' + token).slice(1);
+    const auth = contextOf(own, hit.value);
+    if (hot.size >= HOT_TOKENS) hot.delete(hot.keys().next().value as string);
+    hot.set(own, { hit, auth });
+    return auth;
+  };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
@@ -213,15 +249,15 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, cacheHit);
     }
   };
-  const fromCache = (token: string, hit: CachedToken<VerifiedPayload<TClaims>>, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+  const fromCache = (auth: AuthenticatedContext<TClaims>, hit: CachedToken<VerifiedPayload<TClaims>>, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     try {
       // Hits need no key, so they keep the key set on schedule: a key Logto removed or
       // replaced takes its cached tokens with it within one refresh.
       jwks.refreshIfDue();
       checkTimeClaims(hit.value.payload, rules, nowMs);
       const pending = revocation ? checkRevokedNow(hit.sub, hit.iss as string, hit.issuedAtMs, organizationOf(hit.value.payload).organizationId) : undefined;
-      if (pending) return pending.then(() => accept(contextOf(token, hit.value), true), (error: unknown) => refuse(error, true));
-      return accept(contextOf(token, hit.value), true);
+      if (pending) return pending.then(() => accept(auth, true), (error: unknown) => refuse(error, true));
+      return accept(auth, true);
     } catch (error) {
       return refuse(error, true);
     }
@@ -235,6 +271,9 @@ export function createTokenVerifier<TClaims>(
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
+    const recent = hot.size > 0 ? hot.get(token) : undefined;
+    // The same bound as the cache's own: an entry past its exp is not answered from here either.
+    if (recent !== undefined && nowMs < recent.hit.expiresAtMs) return fromCache(recent.auth, recent.hit, nowMs);
     // Forgeries first, and only while some are remembered: a replay costs one map lookup, no digest.
     const refused = refusals !== undefined && refusals.size > 0 ? refusals.get(token, nowMs) : undefined;
     if (refused) {
@@ -247,7 +286,7 @@ export function createTokenVerifier<TClaims>(
     // Without a cache nothing is looked up, so nothing is hashed.
     const key = cache ? keyOf(token) : token;
     const hit = cache?.get(key, nowMs);
-    if (hit) return fromCache(token, hit, nowMs);
+    if (hit) return fromCache(remember(token, hit), hit, nowMs);
     return uncached(token, key, nowMs);
   };
 

@@ -73,6 +73,38 @@ describe('token cache: an attacker holding a cached token', () => {
   });
 });
 
+describe('tokens in use right now (answered by their exact string)', () => {
+  it('a token hit again and again still loses its place when its key leaves the set', async () => {
+    const own = await createTestIssuer();
+    try {
+      let now = Date.now();
+      const kit = makeKit({ now: () => now, jwksCacheTtl: 1_000 }, own);
+      const token = await own.mintToken({}, { now });
+      for (let i = 0; i < 4; i++) await kit.verifyToken(token);
+      expect(hits(kit)).toBe(3);
+      await own.rotateKeys();
+      await own.rotateKeys(); // the first key is now gone from the set
+      now += 2_000;
+      await kit.verifyToken(await own.mintToken({}, { now })); // the refresh sees the new set
+      expect((await refusalOf(kit.verifyToken(token))).code).toBe('invalid_token');
+      expect(hits(kit)).toBe(3);
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('is refused at its exp however often it was seen, and hands every request the presented token', async () => {
+    let now = Date.now();
+    const kit = makeKit({ now: () => now });
+    const token = await issuer.mintToken({}, { now, expiresIn: 60 });
+    const contexts = [];
+    for (let i = 0; i < 3; i++) contexts.push(await kit.verifyToken(token));
+    expect(contexts.every((auth) => auth.token === token)).toBe(true);
+    now += 66_000; // past exp and the default clock tolerance
+    expect((await refusalOf(kit.verifyToken(token))).code).toBe('token_expired');
+  });
+});
+
 describe('remembered forgeries', () => {
   it('answers a replayed bad-signature token from memory: no verification, no JWKS fetch, the refusal made then', async () => {
     const kit = makeKit();
