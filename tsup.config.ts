@@ -3,7 +3,7 @@ import { defineConfig } from 'tsup';
 
 // One entry per subpath export; each adapter is its own entry so that importing
 // one never loads another's framework.
-const subpaths = ['testing', 'trpc', 'graphql', 'express', 'next', 'redis', 'opentelemetry', 'client', 'pothos', 'hono', 'fastify'];
+const subpaths = ['testing', 'trpc', 'graphql', 'express', 'next', 'redis', 'opentelemetry', 'client', 'pothos', 'hono', 'fastify', 'mcp'];
 
 export default defineConfig({
   entry: {

@@ -13,7 +13,9 @@ for (const source of sources) {
   if (!existsSync(file)) continue;
   const text = readFileSync(file, 'utf8');
   for (const match of text.matchAll(/```ts\n([\s\S]*?)```/g)) {
-    const name = `${source.replace(/[^a-z0-9]+/gi, '-')}-${++count}.ts`;
+    // Samples using the MCP SDK go to their own program (tsconfig.mcp.json: its Express typing clashes with ours).
+    const prefix = match[1].includes('@modelcontextprotocol/sdk') ? 'mcp-' : '';
+    const name = `${prefix}${source.replace(/[^a-z0-9]+/gi, '-')}-${++count}.ts`;
     // Each sample is its own module (top-level await, no clashes between samples).
     writeFileSync(new URL(name, out), `// from ${source}\n${match[1]}\nexport {};\n`);
   }

@@ -67,6 +67,8 @@ describe('package', () => {
     ['./dist/hono/index.cjs', ['@trpc', 'graphql', 'hono']],
     // The plugin carries fastify-plugin's marks itself: neither Fastify nor fastify-plugin is loaded.
     ['./dist/fastify/index.cjs', ['@trpc', 'graphql', 'fastify']],
+    // Only the SDK's error classes are loaded (run time `instanceof` in its middleware), not its server or Express.
+    ['./dist/mcp/index.cjs', ['@trpc', 'graphql', 'express', '@modelcontextprotocol/sdk/dist/cjs/server/mcp', '@modelcontextprotocol/sdk/dist/cjs/server/auth/middleware']],
   ])('%s loads no other framework', (entry, forbidden) => {
     const script = `require(${JSON.stringify(entry)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)))`;
     const loaded = JSON.parse(run('node', ['-e', script])) as string[];

@@ -1,35 +1,48 @@
 /**
- * Requests per second of each server in {@link SERVER_KINDS}: the server runs
- * in its own process, autocannon drives it from this one, every request
- * carries one of the same 100 valid tokens (as browsers resend theirs).
+ * Starting the servers of `server.ts` (one process each, kept for the whole
+ * benchmark so that rounds can interleave them), checking that each really
+ * verifies its token, and loading them with autocannon from this process.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
-import type { ServerKind } from './kinds.js';
+import { checksTokens, type ServerKind, type WSKind } from './kinds.js';
 
-/** Load settings; modest for a 2-core machine shared with the server. */
+/** Load settings. */
 export interface LoadOptions {
-  /** @default 10 */
+  /** Connections kept open by autocannon. @default 50 */
   connections?: number;
-  /** Seconds measured. @default 5 */
+  /** Seconds measured. @default 3 */
   seconds?: number;
-  /** Seconds of untimed load first (JIT, key set, token cache). @default 1 */
+  /** Seconds of untimed load first (connections, JIT, token cache). @default 0.5 */
   warmupSeconds?: number;
 }
 
-/** One server's result. */
+/** One run's result. */
 export interface LoadResult {
-  kind: ServerKind;
   requestsPerSec: number;
   /** Responses other than 2xx, or errors; must be 0 for a valid run. */
   failures: number;
   latencyP99Ms: number;
 }
 
+/** A server process of `server.ts`. */
+export interface RunningServer {
+  port: number;
+  stop(): Promise<void>;
+}
+
 const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
 
-async function startServer(kind: ServerKind, logtoUrl: string, audience: string) {
+/**
+ * Fork `server.ts` for `kind` and wait for its port.
+ *
+ * @example
+ * ```ts
+ * const server = await startServer('express-authkit', issuer.logtoUrl, issuer.audience)
+ * ```
+ */
+export async function startServer(kind: ServerKind | WSKind, logtoUrl: string, audience: string): Promise<RunningServer> {
   const child = fork(SERVER, [kind, logtoUrl, audience], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
@@ -38,19 +51,52 @@ async function startServer(kind: ServerKind, logtoUrl: string, audience: string)
   return { port, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill())) };
 }
 
+const isYoga = (kind: ServerKind): boolean => kind.startsWith('yoga');
+
+function requestOf(kind: ServerKind, port: number, token: string | undefined): [string, RequestInit] {
+  const headers: Record<string, string> = token === undefined ? {} : { authorization: `Bearer ${token}` };
+  if (!isYoga(kind)) return [`http://127.0.0.1:${port}/me`, { headers }];
+  return [`http://127.0.0.1:${port}/graphql`, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ me }' }) }];
+}
+
+/**
+ * The gate before any timing: the bench token must be answered 200 with its
+ * own `sub` (proof that it was verified and read), and, by every server that
+ * checks tokens, a forged token (known kid, bad signature) and no token at
+ * all must be answered 401. Throws otherwise: a figure of a server that lets
+ * a forged token through would be meaningless.
+ *
+ * @example
+ * ```ts
+ * await checkServer('express-authkit', server.port, tokens[0], 'user-0', forged)
+ * ```
+ */
+export async function checkServer(kind: ServerKind, port: number, token: string, sub: string, forged: string): Promise<void> {
+  const expectedUser = checksTokens(kind) ? sub : 'anonymous';
+  const ok = await fetch(...requestOf(kind, port, token));
+  const body = await ok.text();
+  if (ok.status !== 200 || !body.includes(`"${expectedUser}"`)) throw new Error(`${kind}: the bench token got ${ok.status} ${body.slice(0, 200)}, expected 200 naming ${expectedUser}`);
+  if (!checksTokens(kind)) return;
+  for (const [what, bad] of [['a forged token', forged], ['no token', undefined]] as const) {
+    const refused = await fetch(...requestOf(kind, port, bad));
+    const text = await refused.text();
+    if (refused.status !== 401 || text.includes(`"${sub}"`) || text.includes('"admin"')) throw new Error(`${kind}: ${what} got ${refused.status} ${text.slice(0, 200)}, expected 401`);
+  }
+}
+
 function run(kind: ServerKind, port: number, tokens: readonly string[], connections: number, seconds: number) {
-  const yoga = kind.startsWith('yoga');
+  const [url, init] = requestOf(kind, port, undefined);
   let next = 0;
   return autocannon({
-    url: `http://127.0.0.1:${port}`,
+    url,
     connections,
     duration: seconds,
     requests: [
       {
-        method: yoga ? 'POST' : 'GET',
-        path: yoga ? '/graphql' : '/me',
-        headers: yoga ? { 'content-type': 'application/json' } : {},
-        ...(yoga ? { body: JSON.stringify({ query: '{ me }' }) } : {}),
+        method: isYoga(kind) ? 'POST' : 'GET',
+        headers: (init.headers ?? {}) as Record<string, string>,
+        ...(typeof init.body === 'string' ? { body: init.body } : {}),
+        // Each request carries one of the same 100 tokens in turn, as browsers resend theirs.
         setupRequest: (request) => ({ ...request, headers: { ...request.headers, authorization: `Bearer ${tokens[next++ % tokens.length]!}` } }),
       },
     ],
@@ -58,26 +104,49 @@ function run(kind: ServerKind, port: number, tokens: readonly string[], connecti
 }
 
 /**
- * Start `kind`, warm it up, load it, stop it.
+ * Warm `kind` up, then load it and report its rate.
  *
  * @example
  * ```ts
- * const r = await loadServer('express-authkit', issuer.logtoUrl, issuer.audience, tokens)
+ * const r = await loadServer('express-authkit', server.port, tokens, { connections: 50 })
  * ```
  */
-export async function loadServer(kind: ServerKind, logtoUrl: string, audience: string, tokens: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
-  const connections = options.connections ?? 10;
-  const server = await startServer(kind, logtoUrl, audience);
+export async function loadServer(kind: ServerKind, port: number, tokens: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+  const connections = options.connections ?? 50;
+  const warmup = options.warmupSeconds ?? 0.5;
+  if (warmup > 0) await run(kind, port, tokens, connections, warmup);
+  const result = await run(kind, port, tokens, connections, options.seconds ?? 3);
+  return {
+    // Total over the measured time: `requests.average` is a mean of 1-second buckets and drops a partial one.
+    requestsPerSec: result.requests.total / (result.duration || options.seconds || 3),
+    failures: result.non2xx + result.errors + result.timeouts,
+    latencyP99Ms: result.latency.p99,
+  };
+}
+
+/**
+ * Start every server of `kinds`, `parallel` at a time (each process loads its
+ * framework and transpiles `server.ts`: seconds of CPU that need not be serial).
+ *
+ * @example
+ * ```ts
+ * const servers = await startServers(SERVER_KINDS, issuer.logtoUrl, issuer.audience)
+ * ```
+ */
+export async function startServers<K extends ServerKind | WSKind>(kinds: readonly K[], logtoUrl: string, audience: string, parallel = 3): Promise<Map<K, RunningServer>> {
+  const servers = new Map<K, RunningServer>();
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < kinds.length) {
+      const kind = kinds[next++]!;
+      servers.set(kind, await startServer(kind, logtoUrl, audience));
+    }
+  };
   try {
-    await run(kind, server.port, tokens, connections, options.warmupSeconds ?? 1);
-    const result = await run(kind, server.port, tokens, connections, options.seconds ?? 5);
-    return {
-      kind,
-      requestsPerSec: result.requests.average,
-      failures: result.non2xx + result.errors + result.timeouts,
-      latencyP99Ms: result.latency.p99,
-    };
-  } finally {
-    await server.stop();
+    await Promise.all(Array.from({ length: parallel }, worker));
+  } catch (error) {
+    for (const server of servers.values()) await server.stop();
+    throw error;
   }
+  return servers;
 }

@@ -85,3 +85,54 @@ export async function expectRejection(promise: Promise<unknown>): Promise<void> 
   }
   if (accepted) throw new Error('a token that must be refused was accepted');
 }
+
+/**
+ * One pass over `inputs` with `concurrency` calls in flight (as a server with
+ * that many requests waiting), each input used once.
+ *
+ * @example
+ * ```ts
+ * const rate = await measureConcurrent(tokens, (t) => kit.verifyToken(t), 8)
+ * ```
+ */
+export async function measureConcurrent<T>(inputs: readonly T[], op: (input: T) => unknown, concurrency = 8): Promise<Rate> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < inputs.length) await op(inputs[next++]!);
+  };
+  const t0 = performance.now();
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const ms = performance.now() - t0;
+  return { opsPerSec: (inputs.length / ms) * 1000, ops: inputs.length, ms };
+}
+
+/**
+ * The median of `values` (the mean of the middle two for an even count).
+ *
+ * @example
+ * ```ts
+ * median([3, 1, 2]) // 2
+ * ```
+ */
+export function median(values: readonly number[]): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+/**
+ * Run `round(i)` `rounds` times, each round getting its index, so callers can
+ * alternate the order of what they compare (drift then hits both sides alike).
+ *
+ * @example
+ * ```ts
+ * await inRounds(5, async (i) => { for (const s of i % 2 ? [a, b] : [b, a]) await s() })
+ * ```
+ */
+export async function inRounds(rounds: number, round: (index: number) => Promise<void>): Promise<void> {
+  for (let i = 0; i < rounds; i++) await round(i);
+}
+
+/** `[a, b]` on even rounds and `[b, a]` on odd ones: the order of an interleaved pair. */
+export const alternate = <T>(index: number, items: readonly T[]): T[] => (index % 2 ? [...items].reverse() : [...items]);

@@ -1,6 +1,7 @@
 /**
  * The shape of `bench/results.json`, shared by the runner, the report and the chart.
  */
+import { median } from './measure.js';
 
 /** How a measured value is compared with its threshold. */
 export type Comparator = '>=' | '<=' | '==';
@@ -11,14 +12,16 @@ export interface TargetResult {
   id: string;
   /** What is measured, for a person. */
   label: string;
-  /** `ratio` (× a baseline), `count` or `MB`. */
-  unit: 'ratio' | 'count' | 'MB';
+  /** `ratio` (× a baseline), `count`, `MB` or `ms` (a difference in milliseconds). */
+  unit: 'ratio' | 'count' | 'MB' | 'ms';
   value: number;
   threshold: number;
   comparator: Comparator;
   met: boolean;
   /** How the value was obtained (the two rates of a ratio, the counts). */
   detail: string;
+  /** The value of each round, in run order, when the row is a median of rounds. */
+  rounds?: number[];
 }
 
 /** A raw rate, for the table. */
@@ -36,6 +39,8 @@ export interface BenchResults {
   node: string;
   /** Seconds the whole run took. */
   durationSec: number;
+  /** Rounds per row (each row is the median over them). */
+  rounds?: number;
   rates: RateResult[];
   targets: TargetResult[];
   notes: string[];
@@ -49,9 +54,25 @@ export interface BenchResults {
  * target('repeated-es384', 'Repeated tokens vs floor', 'ratio', 1400, '>=', 100, '1.7M/s vs 1.2k/s')
  * ```
  */
-export function target(id: string, label: string, unit: TargetResult['unit'], value: number, comparator: Comparator, threshold: number, detail: string): TargetResult {
+export function target(id: string, label: string, unit: TargetResult['unit'], value: number, comparator: Comparator, threshold: number, detail: string, rounds?: number[]): TargetResult {
   const met = comparator === '>=' ? value >= threshold : comparator === '<=' ? value <= threshold : value === threshold;
-  return { id, label, unit, value, threshold, comparator, met, detail };
+  return { id, label, unit, value, threshold, comparator, met, detail, ...(rounds ? { rounds } : {}) };
+}
+
+/**
+ * A ratio row that is the median of per-round ratios (each round's two rates
+ * measured back to back), with both medians of the rates in its detail.
+ *
+ * @example
+ * ```ts
+ * ratioTarget('unique-es384', 'Unique ES384 ÷ floor', [1200, 1190], [1210, 1220], 0.97)
+ * ```
+ */
+export function ratioTarget(id: string, label: string, ours: readonly number[], baseline: readonly number[], threshold: number, unitOfRate = '/s'): TargetResult {
+  const ratios = ours.map((value, i) => value / (baseline[i] ?? Number.NaN));
+  const mid = median;
+  const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+  return target(id, label, 'ratio', mid(ratios), '>=', threshold, `median of ${ratios.length} rounds: ${fmt(mid(ours))}${unitOfRate} vs ${fmt(mid(baseline))}${unitOfRate}`, ratios);
 }
 
 /** `12345.6` → `12.3k`; rates for a person. */
@@ -65,5 +86,6 @@ export function formatRate(perSec: number): string {
 export function formatValue(unit: TargetResult['unit'], value: number): string {
   if (unit === 'ratio') return value >= 10 ? `${value.toFixed(0)}×` : `${value.toFixed(2)}×`;
   if (unit === 'MB') return `${value.toFixed(1)} MB`;
+  if (unit === 'ms') return `${value >= 0 ? '+' : ''}${value.toFixed(1)} ms`;
   return String(value);
 }

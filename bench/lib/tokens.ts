@@ -63,3 +63,36 @@ export function garbageStrings(count: number): string[] {
     }
   });
 }
+
+/**
+ * A token with a known `kid`, a valid shape and claims, but another token's
+ * signature: it can only be refused by verifying the signature.
+ *
+ * @example
+ * ```ts
+ * const forged = await forgeBadSignature(issuer)
+ * ```
+ */
+export async function forgeBadSignature(issuer: TestIssuer, options: MintOptions = {}): Promise<string> {
+  const [header, payload] = (await issuer.mintToken({ sub: 'admin', scope: 'read:posts write:posts admin' }, options)).split('.');
+  const signature = (await issuer.mintToken({ sub: 'someone-else' }, options)).split('.')[2];
+  return `${header}.${payload}.${signature}`;
+}
+
+/**
+ * Like {@link mintMany}, signing up to `parallel` tokens at once (WebCrypto
+ * signs on libuv's thread pool), for the large unique-token sets.
+ *
+ * @example
+ * ```ts
+ * const tokens = await mintManyParallel(issuer, 4000)
+ * ```
+ */
+export async function mintManyParallel(issuer: TestIssuer, count: number, prefix = 'user', parallel = 8): Promise<string[]> {
+  const tokens: string[] = [];
+  for (let i = 0; i < count; i += parallel) {
+    const batch = Array.from({ length: Math.min(parallel, count - i) }, (_, j) => issuer.mintToken({ sub: `${prefix}-${i + j}`, scope: 'read:posts write:posts' }));
+    tokens.push(...(await Promise.all(batch)));
+  }
+  return tokens;
+}

@@ -1,6 +1,7 @@
 import type { AuthContext, AuthenticatedContext } from './context.js';
 import { AuthError, refusal } from './errors.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
+import { inheritResourceMetadata } from './resource-challenge.js';
 import type { ScopeRequirement } from './requirement.js';
 import { hasAnyScope, missingScopes } from './scopes.js';
 
@@ -65,7 +66,7 @@ export function callerError(auth: Exclude<AuthContext<unknown>, AuthenticatedCon
   if (auth.status === 'anonymous') return auth.error;
   if (guestAdmitted) return undefined;
   // A refused token explains itself better than "guests are not allowed".
-  return auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this operation');
+  return auth.error ?? inheritResourceMetadata(auth, new AuthError('guest_not_allowed', 'sign-in required: guests cannot use this operation'));
 }
 
 /**
@@ -100,7 +101,7 @@ export function organizationError(auth: AuthenticatedContext<unknown>, organizat
  * ```
  */
 export function scopeError(auth: AuthenticatedContext<unknown>, scopes: readonly string[], anyScopes: readonly string[] = []): AuthError | undefined {
-  return grantedScopeError(auth.scopes, scopes, anyScopes, '');
+  return inheritResourceMetadata(auth, grantedScopeError(auth.scopes, scopes, anyScopes, ''));
 }
 
 /**
@@ -120,8 +121,9 @@ export function requirementScopeError(
   namesOrganization: boolean,
   alternatives: readonly (readonly string[])[] = [],
 ): AuthError | undefined {
-  if (!auth.isOrganizationToken || namesOrganization) return grantedScopeError(auth.scopes, scopes, anyScopes, '', alternatives);
-  return grantedScopeError([], scopes, anyScopes, ' (an organization token grants scopes only where its organization is addressed)', alternatives);
+  // RFC 9728 §5.1: a 403 challenge may name the metadata document too; it carries the kit's mark.
+  if (!auth.isOrganizationToken || namesOrganization) return inheritResourceMetadata(auth, grantedScopeError(auth.scopes, scopes, anyScopes, '', alternatives));
+  return inheritResourceMetadata(auth, grantedScopeError([], scopes, anyScopes, ' (an organization token grants scopes only where its organization is addressed)', alternatives));
 }
 
 // The set a caller is closest to holding (fewest missing, the first on a tie): the one worth asking for.

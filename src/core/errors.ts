@@ -5,6 +5,7 @@
  */
 
 import { DEFAULT_REFUSAL_REASON, REFUSAL_REASONS, type RefusalReason } from './refusal-reasons.js';
+import { markResourceMetadata, resourceMetadataOf } from './resource-challenge.js';
 
 /** Every reason a request can be refused. A stable string-literal union. */
 export type AuthErrorCode =
@@ -98,6 +99,11 @@ export interface AuthErrorOptions {
   retryAfter?: number;
   /** The check that refused (see `REFUSAL_REASONS`). @default the general reason of the code */
   reason?: RefusalReason;
+  /**
+   * The RFC 9728 metadata URL for the challenge's `resource_metadata` parameter. Errors a kit hands
+   * out get its `resourceMetadataUrl` option without this. @default undefined
+   */
+  resourceMetadata?: string;
 }
 
 /**
@@ -143,12 +149,13 @@ export class AuthError extends Error {
     const { retryAfter } = options;
     this.retryAfter = typeof retryAfter === 'number' && retryAfter > 0 && Number.isFinite(retryAfter) ? Math.max(1, Math.ceil(retryAfter)) : undefined;
     this.#realm = options.realm ?? 'api';
+    markResourceMetadata(this, options.resourceMetadata);
   }
 
   /** RFC 6750 `WWW-Authenticate` value, when the code calls for a challenge (built on first read). */
   get wwwAuthenticate(): string | undefined {
     const meaning = AUTH_ERROR_TABLE[this.code];
-    return meaning.challenge ? buildWWWAuthenticate(meaning.bearerError, this.message, this.#realm, this.requiredScopes) : undefined;
+    return meaning.challenge ? buildWWWAuthenticate(meaning.bearerError, this.message, this.#realm, this.requiredScopes, resourceMetadataOf(this)) : undefined;
   }
 
   /** The table row for this error's code. */
@@ -192,11 +199,14 @@ function buildWWWAuthenticate(
   description: string,
   realm: string,
   scopes: readonly string[] | undefined,
+  resourceMetadata: string | undefined,
 ): string {
   const params = [`realm=${quote(realm)}`];
   if (bearerError) {
     params.push(`error=${quote(bearerError)}`, `error_description=${quote(description)}`);
     if (bearerError === 'insufficient_scope' && scopes && scopes.length > 0) params.push(`scope=${quote(scopes.join(' '))}`);
   }
+  // RFC 9728 §5.1: where the client finds the authorization server (MCP clients require it on 401).
+  if (resourceMetadata !== undefined) params.push(`resource_metadata=${quote(resourceMetadata)}`);
   return `Bearer ${params.join(', ')}`;
 }

@@ -37,3 +37,6 @@ export { createLiveAuthorization, liveExpiryError, type LiveAuthorization, type 
 export { untilAuthorizationEnds, type UntilAuthorizationEndsOptions } from './live-stream.js';
 export type { AuthKitEvent, AuthKitEventType, JWKSFetchEvent, RefetchRefusal, VerificationEvent } from './events.js';
 export type { AuthKitStats } from './kit-stats.js';
+export { protectedResourceMetadata, type MetadataAnswer, type MetadataNodeResponse, type ProtectedResourceMetadata } from './protected-resource.js';
+export type { ProtectedResourceMetadataDocument, ProtectedResourceMetadataOptions } from './protected-resource-options.js';
+export { protectedResourceMetadataPath, protectedResourceMetadataUrl, resourceUrlProblem, PROTECTED_RESOURCE_WELL_KNOWN } from './resource-url.js';

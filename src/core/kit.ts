@@ -10,6 +10,7 @@ import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
+import { markResourceMetadata, marking } from './resource-challenge.js';
 import { createRefusalReporter } from './refusal-report.js';
 import { toRequestView, type AuthInput, type RequestView } from './request.js';
 import { createTokenVerifier, type Outcome } from './verifier.js';
@@ -201,12 +202,30 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     }
     return settle(view, malformed, firstError, outage);
   };
-  const authenticate = (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+  const authenticateUnmarked = (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
     const view = toRequestView(request);
     const { candidates, malformed } = extractTokens(view, options);
     if (malformed) telemetry.verified(false, malformed);
     return tryCandidates(view, candidates, malformed, 0, headerFirst ? malformed : undefined, undefined);
   };
+  // RFC 9728 §5.1: what the kit hands out carries its metadata URL, for every challenge built from it.
+  const url = options.resourceMetadataUrl;
+  const marked = (auth: AuthContext<TClaims>): AuthContext<TClaims> => {
+    markResourceMetadata(auth.error, url);
+    return markResourceMetadata(auth, url);
+  };
+  const authenticate =
+    url === undefined
+      ? authenticateUnmarked
+      : (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+          let auth: AuthContext<TClaims> | Promise<AuthContext<TClaims>>;
+          try {
+            auth = authenticateUnmarked(request);
+          } catch (error) {
+            throw markResourceMetadata(error, url);
+          }
+          return auth instanceof Promise ? auth.then(marked, (error: unknown) => Promise.reject(markResourceMetadata(error, url))) : marked(auth);
+        };
   const createAuthContext = (request: AuthInput): Promise<AuthContext<TClaims>> => {
     try {
       return Promise.resolve(authenticate(request));
@@ -216,11 +235,11 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   };
   // Async on purpose: the refusal is thrown after the caller has attached its handler, so Node's
   // unhandled-rejection bookkeeping (a cost per forged token of a flood) never runs.
-  const verifyToken = async (token: string): Promise<VerifiedToken<TClaims>> => {
+  const verifyToken = marking(url, async (token: string): Promise<VerifiedToken<TClaims>> => {
     const outcome = await check(token);
     if (isAuthError(outcome)) throw outcome;
     return outcome;
-  };
+  });
 
   return {
     options,

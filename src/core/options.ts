@@ -1,6 +1,7 @@
 import type { RevocationStore } from './revocation-store.js';
 import { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning } from './config-diagnostics.js';
 import type { RefusalReport } from './refusal-report.js';
+import { resourceUrlProblem } from './resource-url.js';
 import { allOf, exactObject, falseOr, httpUrl, isBoolean, isFunction, isString, listOf, matches, numberIn, oneOrMany, optionProblems, satisfies, type OptionRule } from './option-rules.js';
 
 /** Algorithms Logto can sign with (docs/logto.md "Keys": RS256, PS256, ES256, ES384, ES512). */
@@ -101,6 +102,18 @@ export interface AuthKitOptions<TClaims = Record<string, unknown>> {
   onRefused?: (report: RefusalReport) => void;
   /** Reports `onRefused` receives per reason per minute of `now`. @default 10 */
   onRefusedPerMinute?: number;
+  /**
+   * The URL of this API's RFC 9728 protected-resource metadata document. When set, every
+   * `Bearer` challenge the kit's errors carry (401, and the 403 `insufficient_scope`) names it as
+   * `resource_metadata="…"` (RFC 9728 §5.1), which MCP clients need to find Logto. Compute it with
+   * `protectedResourceMetadataUrl(resource)`; https, or http on localhost/127.0.0.1.
+   * @default undefined (no `resource_metadata` parameter)
+   * @example
+   * ```ts
+   * createAuthKit({ logtoUrl, audience: 'https://mcp.example.com/mcp', resourceMetadataUrl: protectedResourceMetadataUrl('https://mcp.example.com/mcp') })
+   * ```
+   */
+  resourceMetadataUrl?: string;
 }
 
 /** Options after validation and defaults: what the pipeline reads. */
@@ -133,6 +146,7 @@ export interface NormalizedOptions<TClaims = Record<string, unknown>> {
   onWarning: (warning: AuthKitWarning) => void;
   onRefused: ((report: RefusalReport) => void) | undefined;
   onRefusedPerMinute: number;
+  resourceMetadataUrl: string | undefined;
 }
 
 const DEFAULT_ALGORITHMS = ['ES384', 'ES256', 'ES512', 'RS256', 'PS256'];
@@ -182,6 +196,10 @@ const rules: Readonly<Record<keyof AuthKitOptions, OptionRule>> = {
   onWarning: isFunction,
   onRefused: isFunction,
   onRefusedPerMinute: positive,
+  resourceMetadataUrl: (value) => {
+    const message = resourceUrlProblem(value);
+    return message === undefined ? undefined : { path: '', message };
+  },
 };
 
 const list = (v: string | string[]): string[] => (Array.isArray(v) ? [...v] : [v]);
@@ -243,5 +261,6 @@ export function normalizeOptions<TClaims>(input: AuthKitOptions<TClaims>): Norma
     onWarning: o.onWarning ?? warnOnce,
     onRefused: o.onRefused,
     onRefusedPerMinute: o.onRefusedPerMinute ?? 10,
+    resourceMetadataUrl: o.resourceMetadataUrl,
   };
 }

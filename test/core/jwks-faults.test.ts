@@ -8,7 +8,9 @@ import { json, makeKey, manualClock, startJWKSServer, type JWKSTestServer, type 
 const TTL = 300_000;
 const COOLDOWN = 30_000;
 const STALE = 3_600_000;
-const TIMEOUT = 200;
+// Long enough for a healthy local fetch on a loaded 2-core CI (200 ms was missed there);
+// only the two hanging responders wait for it.
+const TIMEOUT = 500;
 const MAX_BYTES = 512 * 1024;
 
 let key: TestKey;

@@ -26,8 +26,12 @@ import { startStandalone, type RunningServer } from '../trpc/harness.js';
 const API = 'https://api.example.test';
 const ORG = 'org-acme';
 const LOGIN = 'node-sdk-user';
-/** Short enough to wait for, long enough for sign-in and four API calls on a loaded 2-core CI. */
-const TTL = 3;
+/**
+ * Short enough to wait for, long enough for sign-in and four API calls on a loaded 2-core CI.
+ * The SDK dates a token from its own request time in whole seconds, so a fresh token looks
+ * expired up to a second early; at 3 s a busy machine saw a third refresh before the check below.
+ */
+const TTL = 5;
 const WEB = { clientId: 'web-app', clientSecret: `web-secret-${randomBytes(12).toString('hex')}` };
 
 /** tRPC: who am I, and a procedure for members of the organization in its input. */

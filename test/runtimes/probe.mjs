@@ -1,38 +1,36 @@
-// Run by test/runtimes/runtimes.test.ts under Bun, Deno and Node 22/24: the
-// published build (dist) verifies tokens from the test issuer on 127.0.0.1, and a
-// Fetch handler and a Hono app answer 200/401/403. Prints one JSON line; reads only its env.
-import { Hono } from 'hono';
-import { authErrorResponse, authorize, createAuthKit } from '../../dist/index.js';
-import { logtoAuth, requireAuth } from '../../dist/hono/index.js';
+// Run by test/runtimes/runtimes.test.ts under Bun, Deno and Node 22/24: the app of ./app.mjs
+// (published build: core, Hono, Yoga, back-channel logout) served by the runtime's own server
+// on 127.0.0.1 — Bun.serve, Deno.serve, node:http (Yoga as its own request listener) — and
+// called over HTTP by ./exercise.mjs. Prints one JSON line; reads only its env.
+import { createApp } from './app.mjs';
+import { exercise } from './exercise.mjs';
 
-const env = (name) => (typeof Deno !== 'undefined' ? Deno.env.get(name) : process.env[name]);
-const kit = createAuthKit({ logtoUrl: env('LOGTO_URL'), audience: env('AUDIENCE'), onWarning: () => {} });
+const names = ['LOGTO_URL', 'AUDIENCE', 'CLIENT_ID', 'GOOD', 'FORGED', 'NO_SCOPE', 'LOGOUT_USER', 'LOGOUT'];
+const env = Object.fromEntries(names.map((name) => [name, typeof Deno !== 'undefined' ? Deno.env.get(name) : process.env[name]]));
+const app = createApp(env);
 
-async function handle(request) {
-  const auth = await kit.createAuthContext(request);
-  const refusal = auth.status === 'authenticated' ? authorize(auth, { scopes: ['write:posts'] }) : auth.error;
-  if (refusal) {
-    const { status, headers, body } = authErrorResponse(refusal);
-    return new Response(JSON.stringify(body), { status, headers });
+async function serve() {
+  if (typeof Bun !== 'undefined') {
+    const server = Bun.serve({ hostname: '127.0.0.1', port: 0, fetch: app.fetch });
+    return { url: `http://127.0.0.1:${server.port}`, close: () => server.stop(true) };
   }
-  return Response.json({ userId: auth.userId });
+  if (typeof Deno !== 'undefined') {
+    const server = Deno.serve({ hostname: '127.0.0.1', port: 0, onListen() {} }, app.fetch);
+    return { url: `http://127.0.0.1:${server.addr.port}`, close: () => server.shutdown() };
+  }
+  const { createServer } = await import('node:http');
+  const { getRequestListener } = await import('@hono/node-server');
+  const others = getRequestListener(app.fetch);
+  // Yoga is a node:http listener itself; the other routes go through Hono's Fetch bridge.
+  const server = createServer((req, res) => (req.url?.startsWith('/graphql') ? app.yoga(req, res) : others(req, res)));
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${server.address().port}`, close: () => new Promise((resolve) => server.close(resolve)) };
 }
 
-const results = {};
-for (const name of ['GOOD', 'FORGED', 'NO_SCOPE', 'NONE']) {
-  const token = env(name);
-  const headers = token ? { authorization: `Bearer ${token}` } : {};
-  const response = await handle(new Request('http://127.0.0.1/posts', { method: 'POST', headers }));
-  results[name] = { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), body: await response.json() };
+const server = await serve();
+try {
+  console.log(JSON.stringify(await exercise(server.url, env)));
+} finally {
+  await server.close();
+  app.close();
 }
-// The same through a Hono app on this runtime.
-const app = new Hono();
-app.use(logtoAuth(kit));
-app.post('/posts', requireAuth({ scopes: ['write:posts'] }), (c) => c.json({ userId: c.var.auth.userId }));
-for (const name of ['GOOD', 'FORGED', 'NO_SCOPE', 'NONE']) {
-  const token = env(name);
-  const response = await app.request('/posts', { method: 'POST', headers: token ? { authorization: `Bearer ${token}` } : {} });
-  results[`HONO_${name}`] = { status: response.status, wwwAuthenticate: response.headers.get('www-authenticate'), body: await response.json() };
-}
-kit.close();
-console.log(JSON.stringify(results));
