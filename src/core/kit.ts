@@ -218,21 +218,15 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
     url === undefined
       ? authenticateUnmarked
       : (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
-          let auth: AuthContext<TClaims> | Promise<AuthContext<TClaims>>;
           try {
-            auth = authenticateUnmarked(request);
+            const auth = authenticateUnmarked(request);
+            return auth instanceof Promise ? markingAsync(auth) : marked(auth);
           } catch (error) {
             throw markResourceMetadata(error, url);
           }
-          return auth instanceof Promise ? auth.then(marked, (error: unknown) => Promise.reject(markResourceMetadata(error, url))) : marked(auth);
         };
-  const createAuthContext = (request: AuthInput): Promise<AuthContext<TClaims>> => {
-    try {
-      return Promise.resolve(authenticate(request));
-    } catch (error) {
-      return Promise.reject(error);
-    }
-  };
+  const markingAsync = marking(url, (auth: Promise<AuthContext<TClaims>>) => auth);
+  const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => authenticate(request);
   // Async on purpose: the refusal is thrown after the caller has attached its handler, so Node's
   // unhandled-rejection bookkeeping (a cost per forged token of a flood) never runs.
   const verifyToken = marking(url, async (token: string): Promise<VerifiedToken<TClaims>> => {

@@ -23,6 +23,8 @@ export interface TokenCacheBounds {
   maxEntries: number;
   /** Most estimated bytes kept, keys included. */
   maxBytes: number;
+  /** Told before entries are dropped for a reason (`retainKeys`, `dropSubject`, `clear`), not for room. @default none */
+  onDrop?: () => void;
 }
 
 /**
@@ -74,7 +76,7 @@ export function estimateEntryBytes(tokenChars: number, payloadChars: number): nu
  * const cache = createTokenCache<string>({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 })
  * ```
  */
-export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds): TokenCache<T> {
+export function createTokenCache<T>({ maxEntries, maxBytes, onDrop }: TokenCacheBounds): TokenCache<T> {
   const entries = new Map<string, CachedToken<T>>();
   // Insertion sequence (`seq`) of each entry, increasing in map order. A hit re-inserts its entry
   // only when it is in the older half: the newer half is evicted last anyway, and moving every hit
@@ -88,6 +90,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
     bytes -= sizeOf(token, entry);
   };
   const dropWhere = (test: (entry: CachedToken<T>) => boolean): void => {
+    onDrop?.();
     for (const [token, entry] of entries) if (test(entry)) remove(token, entry);
   };
   return {
@@ -131,6 +134,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
       return bytes;
     },
     clear: () => {
+      onDrop?.();
       entries.clear();
       bytes = 0;
     },

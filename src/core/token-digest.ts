@@ -15,12 +15,7 @@ interface NodeCryptoLike {
 
 function nodeCrypto(): NodeCryptoLike | undefined {
   const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  try {
-    const crypto = host?.getBuiltinModule?.('node:crypto');
-    return typeof crypto === 'object' && crypto !== null ? (crypto as NodeCryptoLike) : undefined;
-  } catch {
-    return undefined;
-  }
+  return host?.getBuiltinModule?.('node:crypto') as NodeCryptoLike | undefined;
 }
 
 /**

@@ -57,34 +57,12 @@ export function createTokenVerifier<TClaims>(
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  const stored = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>(options.tokenCache) : undefined;
   // The few tokens in use right now, by their exact string, with the context already built: a hit
   // here costs one map lookup (no digest, no new context), as when the cache was keyed by token.
   // Filled on a second sight only, so it never holds more than HOT_TOKENS tokens however many are
   // cached, and emptied whenever the cache drops entries for a reason (keys, revocation, clear).
   const hot = new Map<string, { hit: CachedToken<VerifiedPayload<TClaims>>; auth: AuthenticatedContext<TClaims> }>();
-  const cache: TokenCache<VerifiedPayload<TClaims>> | undefined = stored && {
-    get: (key, nowMs) => stored.get(key, nowMs),
-    set: (key, entry) => stored.set(key, entry),
-    retainKeys(keys) {
-      hot.clear();
-      stored.retainKeys(keys);
-    },
-    dropSubject(sub, beforeMs, iss) {
-      hot.clear();
-      stored.dropSubject(sub, beforeMs, iss);
-    },
-    get size() {
-      return stored.size;
-    },
-    get bytes() {
-      return stored.bytes;
-    },
-    clear() {
-      hot.clear();
-      stored.clear();
-    },
-  };
+  const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>({ ...options.tokenCache, onDrop: () => hot.clear() }) : undefined;
   const remember = (token: string, hit: CachedToken<VerifiedPayload<TClaims>>): AuthenticatedContext<TClaims> => {
     // Its own copy: a token cut out of a header is a sliced string that would keep the header alive.
     const own = (' ' + token).slice(1);
