@@ -15,7 +15,12 @@ interface NodeCryptoLike {
 
 function nodeCrypto(): NodeCryptoLike | undefined {
   const host = (globalThis as { process?: { getBuiltinModule?: (id: string) => unknown } }).process;
-  return host?.getBuiltinModule?.('node:crypto') as NodeCryptoLike | undefined;
+  try {
+    return host?.getBuiltinModule?.('node:crypto') as NodeCryptoLike | undefined;
+  } catch {
+    // Next's edge sandbox answers any unsupported Node API on `process` by throwing.
+    return undefined;
+  }
 }
 
 /**
