@@ -37,10 +37,74 @@ export function deepFreeze<T>(root: T): T {
   return root;
 }
 
+/** What a verified token's contexts share: its payload, its claims and its scopes, all frozen. */
+export interface VerifiedPayload<TClaims> {
+  readonly payload: Record<string, unknown>;
+  readonly claims: TClaims;
+  readonly scopes: readonly string[];
+}
+
+/**
+ * Freeze a verified payload for sharing: the token cache keeps this, not a context, so that
+ * an entry holds neither the token string nor a per-request object (docs/architecture.md).
+ * Frozen all the way down, so a handler that writes `auth.payload.roles.push('admin')` fails
+ * instead of changing what every later request with the token gets.
+ *
+ * @example
+ * ```ts
+ * const verified = verifiedPayload(payload, payload, parseScopes(payload.scope))
+ * ```
+ */
+export function verifiedPayload<TClaims>(payload: Record<string, unknown>, claims: TClaims, scopes: readonly string[]): VerifiedPayload<TClaims> {
+  // Three fields and nothing derived (the organization is read per request): 10,000 of these fit in 5 MB.
+  return Object.freeze({
+    // Frozen in place, not copied: it is the verifier's own parse result, and without a schema it is
+    // `claims` too. A frozen spread copy costs V8 ~0.4 KB per cached token.
+    payload: deepFreeze(payload),
+    claims: (claims as unknown) === payload ? claims : deepFreeze(claims),
+    scopes: Object.isFrozen(scopes) ? scopes : Object.freeze([...scopes]),
+  });
+}
+
+/**
+ * The authenticated context of one request presenting `token`, over a shared {@link verifiedPayload}.
+ * Made per request (a few hundred bytes of young garbage, no freezing walk): `token` is the
+ * presented string and `expiresAt` a `Date` of the request's own, since a `Date` is mutable.
+ *
+ * @example
+ * ```ts
+ * const auth = contextOf(token, cached.value)
+ * ```
+ */
+export function contextOf<TClaims>(token: string, verified: VerifiedPayload<TClaims>): AuthenticatedContext<TClaims> {
+  const { payload, claims, scopes } = verified;
+  const { organizationId, isOrganizationToken } = organizationOf(payload);
+  const sub = payload.sub as string;
+  const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+  return Object.freeze({
+    status: 'authenticated',
+    isAuthenticated: true,
+    isGuest: false,
+    userId: sub,
+    guestId: undefined,
+    clientId,
+    payload,
+    claims,
+    organizationId,
+    isOrganizationToken,
+    token,
+    expiresAt: new Date((payload.exp as number) * 1000),
+    // docs/logto.md "Access token": machine-to-machine tokens have sub === client_id.
+    isMachine: clientId !== undefined && clientId === sub,
+    scopes,
+    hasScopes: (...required: string[]) => missingScopes(scopes, required).length === 0,
+    hasOrganization: (id: string) => organizationId !== undefined && organizationId === id,
+  } satisfies AuthenticatedContext<TClaims>);
+}
+
 /**
  * The authenticated context of a verified payload. Frozen all the way down
- * (payload and claims included), so the token cache can hand the same object
- * to every request that presents the token.
+ * (payload and claims included).
  *
  * @example
  * ```ts
@@ -53,31 +117,7 @@ export function authenticatedContext<TClaims>(
   claims: TClaims,
   scopes: readonly string[],
 ): AuthenticatedContext<TClaims> {
-  const { organizationId, isOrganizationToken } = organizationOf(payload);
-  const sub = payload.sub as string;
-  const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
-  const frozenScopes = Object.freeze([...scopes]);
-  return Object.freeze({
-    status: 'authenticated',
-    isAuthenticated: true,
-    isGuest: false,
-    userId: sub,
-    guestId: undefined,
-    clientId,
-    // Frozen in place, not copied: it is the verifier's own parse result, and without a schema it is
-    // `claims` too, shared by every cache hit. A frozen spread copy costs V8 ~0.4 KB per cached token.
-    payload: deepFreeze(payload),
-    claims: (claims as unknown) === payload ? claims : deepFreeze(claims),
-    organizationId,
-    isOrganizationToken,
-    token,
-    expiresAt: new Date((payload.exp as number) * 1000),
-    // docs/logto.md "Access token": machine-to-machine tokens have sub === client_id.
-    isMachine: clientId !== undefined && clientId === sub,
-    scopes: frozenScopes,
-    hasScopes: (...required: string[]) => missingScopes(frozenScopes, required).length === 0,
-    hasOrganization: (id: string) => organizationId !== undefined && organizationId === id,
-  } satisfies AuthenticatedContext<TClaims>);
+  return contextOf(token, verifiedPayload(payload, claims, scopes));
 }
 
 /**

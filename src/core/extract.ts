@@ -71,6 +71,12 @@ function fromAuthorization(view: RequestView): HeaderResult {
 const unquote = (value: string): string =>
   value.length >= 2 && value.startsWith('"') && value.endsWith('"') ? value.slice(1, -1) : value;
 
+// An identical token only once. A plain function, not a closure per request: this runs on every one.
+function addCandidate(candidates: TokenCandidate[], candidate: TokenCandidate): void {
+  for (const c of candidates) if (c.token === candidate.token) return;
+  candidates.push(candidate);
+}
+
 /**
  * List the tokens a request presents: the `cookieName` cookie and/or an
  * `Authorization: Bearer` header, in `tokenSources` order. A raw token string
@@ -90,19 +96,16 @@ export function extractTokens(view: RequestView, options: ExtractOptions): Extra
   }
   const candidates: TokenCandidate[] = [];
   let error: AuthError | undefined;
-  const add = (candidate: TokenCandidate): void => {
-    if (!candidates.some((c) => c.token === candidate.token)) candidates.push(candidate);
-  };
   for (const source of options.tokenSources) {
     if (source === 'cookie') {
       const value = view.cookie(options.cookieName);
       const token = value === undefined ? '' : unquote(value);
-      if (token !== '') add({ token, source });
+      if (token !== '') addCandidate(candidates, { token, source });
     } else {
       const found = fromAuthorization(view);
       if (found === undefined) continue;
       if ('error' in found) error = found.error;
-      else add({ token: found.token, source });
+      else addCandidate(candidates, { token: found.token, source });
     }
   }
   return error === undefined ? { candidates } : { candidates, malformed: error };

@@ -65,6 +65,12 @@ export interface JWKSStore {
   resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<{ key: CryptoKey; material: string }>;
   /** Whether a kid is in the current key set; with `material`, whether it still has that key material. */
   hasKid(kid: string, material?: string): boolean;
+  /**
+   * The key material of `kid` when the current set is usable (fresh, or stale while a refresh
+   * runs) and holds it; `undefined` otherwise. Never waits, never fetches beyond the background
+   * refresh a stale set starts, so a caller can answer from memory only what the set still backs.
+   */
+  usableMaterial(kid: string): string | undefined;
   /** Starts a background refresh when the set is past `cacheTtl` (callers that need no key, like token-cache hits, keep it on schedule). Never waits, never throws. */
   refreshIfDue(): void;
   /** Called with the kids, and kid → key material, after every successful fetch that changed either (the first included). Returns unsubscribe. */
@@ -181,6 +187,13 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     hasKid(kid, material) {
       const entry = loader.keys?.get(kid);
       return entry !== undefined && (material === undefined || entry.material === material);
+    },
+    usableMaterial(kid) {
+      if (loader.closed || loader.keys === undefined) return undefined;
+      const keySet = freshness();
+      if (keySet !== 'fresh' && keySet !== 'stale') return undefined;
+      if (keySet === 'stale') revalidate();
+      return served(keySet, loader.keys).get(kid)?.material;
     },
     refreshIfDue() {
       if (loader.keys !== undefined && !loader.closed && freshness() !== 'fresh') revalidate();

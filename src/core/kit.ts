@@ -5,15 +5,15 @@ import { anonymousContext, guestContext } from './build-context.js';
 import { checkCsrf } from './csrf.js';
 import { AuthError, isAuthError } from './errors.js';
 import { createEventHub, type AuthKitEvent } from './events.js';
-import { extractTokens } from './extract.js';
+import { extractTokens, type TokenCandidate } from './extract.js';
 import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
-import { marking } from './resource-challenge.js';
+import { markResourceMetadata, marking } from './resource-challenge.js';
 import { createRefusalReporter } from './refusal-report.js';
-import { toRequestView, type AuthInput } from './request.js';
-import { createTokenVerifier } from './verifier.js';
+import { toRequestView, type AuthInput, type RequestView } from './request.js';
+import { createTokenVerifier, type Outcome } from './verifier.js';
 
 /** A verified access token: the authenticated context of it. */
 export type VerifiedToken<TClaims = Record<string, unknown>> = AuthenticatedContext<TClaims>;
@@ -35,6 +35,19 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
   readonly jwks: JWKSStore;
   /** Build the auth context of a request. Never rejects for an authentication failure. */
   createAuthContext(input: AuthInput): Promise<AuthContext<TClaims>>;
+  /**
+   * Like `createAuthContext`, but answers in the same tick when nothing needs waiting for (a
+   * cached token, a revocation store with a local mirror): then the context itself, else a
+   * promise of it. For adapters on the hot path: every check still runs, only the promise hop
+   * goes. Throws (synchronously) only for an input that is not a request.
+   * @example
+   * ```ts
+   * const auth = kit.authenticate(req)
+   * if (auth instanceof Promise) auth.then(done, fail)
+   * else done(auth)
+   * ```
+   */
+  authenticate(input: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>>;
   /** Like `createAuthContext`, but rejects with the `AuthError` when the result is anonymous (the seed's contract). */
   verifyAuth(input: AuthInput): Promise<AuthContext<TClaims>>;
   /** Verify one token string; rejects with an `AuthError`. */
@@ -120,18 +133,16 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   const report = options.onRefused
     ? createRefusalReporter({ onRefused: options.onRefused, perMinute: options.onRefusedPerMinute, now: options.now, issuers: options.issuers, audiences: options.audiences, kids: () => kids })
     : undefined;
-  const verifier = report
-    ? {
-        async verify(token: string) {
-          try {
-            return await tokenVerifier.verify(token);
-          } catch (error) {
-            if (isAuthError(error)) report(error, token);
-            throw error;
-          }
-        },
-      }
-    : tokenVerifier;
+  // Refusals are reported where they are decided, in the same tick when the verifier answered in it.
+  const told = (outcome: Outcome<TClaims>, token: string): Outcome<TClaims> => {
+    if (report && isAuthError(outcome)) report(outcome, token);
+    return outcome;
+  };
+  const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+    const outcome = tokenVerifier.check(token);
+    if (!report) return outcome;
+    return outcome instanceof Promise ? outcome.then((settled) => told(settled, token)) : told(outcome, token);
+  };
   if (cache) unsubscribers.push(jwks.onKeysChanged((_kids, keys) => cache.retainKeys(keys)));
   const revocationListeners = new Set<(revocation: Revocation) => void>();
   const store = options.revocation;
@@ -149,44 +160,86 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   if (store?.subscribe) unsubscribers.push(store.subscribe((r) => revoked(r)));
   if (store?.onHealthChanged) unsubscribers.push(store.onHealthChanged(telemetry.healthChanged));
 
-  const buildAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => {
-    const view = toRequestView(request);
-    const { candidates, malformed } = extractTokens(view, options);
-    if (malformed) telemetry.verified(false, malformed);
-    // The reported error is the first presented token's, in tokenSources order.
-    const headerFirst = options.tokenSources[0] === 'header';
-    let firstError: AuthError | undefined = headerFirst ? malformed : undefined;
-    let outage: AuthError | undefined;
-    for (const { token, source } of candidates) {
-      try {
-        const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
-        if (csrfError) {
-          telemetry.verified(false, csrfError);
-          report?.(csrfError);
-          throw csrfError;
-        }
-        return await verifier.verify(token);
-      } catch (error) {
-        if (!isAuthError(error)) throw error;
-        firstError ??= error;
-        // An outage must not read as "your token is bad" (clients sign users out on that).
-        if (error.status === 503) outage ??= error;
-      }
-    }
+  const headerFirst = options.tokenSources[0] === 'header';
+  const settle = (view: RequestView, malformed: AuthError | undefined, firstError: AuthError | undefined, outage: AuthError | undefined): AuthContext<TClaims> => {
     // A malformed Authorization header is the client's mistake to hear of; no token at all is not.
     if (malformed) report?.(malformed);
     const error = outage ?? firstError ?? malformed;
     if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
     return anonymousContext(error ?? missing());
   };
+  // Candidates are tried in order; the loop stays synchronous (and allocates no closure) until one
+  // needs waiting for. The reported error is the first presented token's, in tokenSources order;
+  // an outage wins over it, since it must not read as "your token is bad" (clients sign users out on that).
+  const tryCandidates = (
+    view: RequestView,
+    candidates: readonly TokenCandidate[],
+    malformed: AuthError | undefined,
+    start: number,
+    firstError: AuthError | undefined,
+    outage: AuthError | undefined,
+  ): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+    for (let i = start; i < candidates.length; i++) {
+      const { token, source } = candidates[i] as TokenCandidate;
+      const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
+      let outcome: Outcome<TClaims> | Promise<Outcome<TClaims>>;
+      if (csrfError) {
+        telemetry.verified(false, csrfError);
+        report?.(csrfError);
+        outcome = csrfError;
+      } else {
+        outcome = check(token);
+      }
+      if (outcome instanceof Promise) {
+        const [first, down] = [firstError, outage];
+        return outcome.then((settled) =>
+          isAuthError(settled) ? tryCandidates(view, candidates, malformed, i + 1, first ?? settled, down ?? (settled.status === 503 ? settled : undefined)) : settled,
+        );
+      }
+      if (!isAuthError(outcome)) return outcome;
+      firstError ??= outcome;
+      if (outcome.status === 503) outage ??= outcome;
+    }
+    return settle(view, malformed, firstError, outage);
+  };
+  const authenticateUnmarked = (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+    const view = toRequestView(request);
+    const { candidates, malformed } = extractTokens(view, options);
+    if (malformed) telemetry.verified(false, malformed);
+    return tryCandidates(view, candidates, malformed, 0, headerFirst ? malformed : undefined, undefined);
+  };
   // RFC 9728 §5.1: what the kit hands out carries its metadata URL, for every challenge built from it.
-  const createAuthContext = marking(options.resourceMetadataUrl, buildAuthContext);
-  const verifyToken = marking(options.resourceMetadataUrl, (token: string) => verifier.verify(token));
+  const url = options.resourceMetadataUrl;
+  const marked = (auth: AuthContext<TClaims>): AuthContext<TClaims> => {
+    markResourceMetadata(auth.error, url);
+    return markResourceMetadata(auth, url);
+  };
+  const authenticate =
+    url === undefined
+      ? authenticateUnmarked
+      : (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
+          try {
+            const auth = authenticateUnmarked(request);
+            return auth instanceof Promise ? markingAsync(auth) : marked(auth);
+          } catch (error) {
+            throw markResourceMetadata(error, url);
+          }
+        };
+  const markingAsync = marking(url, (auth: Promise<AuthContext<TClaims>>) => auth);
+  const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => authenticate(request);
+  // Async on purpose: the refusal is thrown after the caller has attached its handler, so Node's
+  // unhandled-rejection bookkeeping (a cost per forged token of a flood) never runs.
+  const verifyToken = marking(url, async (token: string): Promise<VerifiedToken<TClaims>> => {
+    const outcome = await check(token);
+    if (isAuthError(outcome)) throw outcome;
+    return outcome;
+  });
 
   return {
     options,
     jwks,
     createAuthContext,
+    authenticate,
     async verifyAuth(request) {
       const auth = await createAuthContext(request);
       if (auth.status === 'anonymous') throw auth.error;

@@ -1,9 +1,13 @@
+import type { AuthError } from './errors.js';
+
 /** Why a token was refused: its signature failed against exactly this key. */
 export interface RefusedSignature {
   alg: string;
   kid: string;
-  /** The key the signature failed against; the refusal holds only while the key set still yields it. */
-  key: CryptoKey;
+  /** The material of the key the signature failed against (the key store's `keyMaterial`); the refusal holds only while the key set still has it for `kid`. */
+  material: string;
+  /** The refusal answered to every replay (made once, without the verification's cause, so an entry stays small). */
+  error: AuthError;
   /** Forgotten at this time (ms), or at the token's `exp` if that comes first. */
   expiresAtMs: number;
 }
@@ -27,8 +31,8 @@ export interface RefusalCache {
   readonly bytes: number;
 }
 
-// The Map slot and the record; the key is shared with the key store.
-const ENTRY_OVERHEAD_BYTES = 128;
+// The Map slot, the record and its AuthError (no stack, no cause); the material is shared with the key store.
+const ENTRY_OVERHEAD_BYTES = 384;
 
 /**
  * Create the negative cache of refused signatures. A replayed forgery (a
@@ -44,7 +48,7 @@ const ENTRY_OVERHEAD_BYTES = 128;
  * @example
  * ```ts
  * const refusals = createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 })
- * refusals.add(token, { alg, kid, key, expiresAtMs: now + 60_000 })
+ * refusals.add(token, { alg, kid, material, error: refusal('bad_signature'), expiresAtMs: now + 60_000 })
  * ```
  */
 export function createRefusalCache({ maxEntries, maxBytes }: RefusalCacheBounds): RefusalCache {

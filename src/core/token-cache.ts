@@ -13,6 +13,8 @@ export interface CachedToken<T> {
   expiresAtMs: number;
   /** Estimated bytes `value` keeps alive beyond the token string (see {@link estimateEntryBytes}). */
   valueBytes: number;
+  /** Kept by the cache (its insertion sequence); give `0`. @default 0 */
+  seq?: number;
 }
 
 /** Bounds of {@link createTokenCache}; an entry is evicted as soon as either is exceeded. */
@@ -21,9 +23,15 @@ export interface TokenCacheBounds {
   maxEntries: number;
   /** Most estimated bytes kept, keys included. */
   maxBytes: number;
+  /** Told before entries are dropped for a reason (`retainKeys`, `dropSubject`, `clear`), not for room. @default none */
+  onDrop?: () => void;
 }
 
-/** A bounded LRU from token string to its verified result. */
+/**
+ * A bounded LRU from a token's key to its verified result. The key is the token itself or a
+ * collision-resistant digest of it (the verifier's `selectTokenDigest`): two byte-different
+ * tokens must never share a key, since a hit hands out a verified context.
+ */
 export interface TokenCache<T> {
   get(token: string, nowMs: number): CachedToken<T> | undefined;
   /** Keep `entry` for `token`; an entry larger than `maxBytes` on its own is not kept. */
@@ -68,27 +76,36 @@ export function estimateEntryBytes(tokenChars: number, payloadChars: number): nu
  * const cache = createTokenCache<string>({ maxEntries: 10_000, maxBytes: 64 * 1024 * 1024 })
  * ```
  */
-export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds): TokenCache<T> {
+export function createTokenCache<T>({ maxEntries, maxBytes, onDrop }: TokenCacheBounds): TokenCache<T> {
   const entries = new Map<string, CachedToken<T>>();
+  // Insertion sequence (`seq`) of each entry, increasing in map order. A hit re-inserts its entry
+  // only when it is in the older half: the newer half is evicted last anyway, and moving every hit
+  // churned the map (a delete and a set per request, and a rehash every few dozen of them).
+  let clock = 0;
   let bytes = 0;
-  const sizeOf = (token: string, entry: CachedToken<T>): number => 2 * token.length + entry.valueBytes;
+  // Keys are one-byte strings (a base64url token or a latin1 digest); two bytes a character stays an upper bound.
+  const sizeOf = (key: string, entry: CachedToken<T>): number => 2 * key.length + entry.valueBytes;
   const remove = (token: string, entry: CachedToken<T>): void => {
     entries.delete(token);
     bytes -= sizeOf(token, entry);
   };
   const dropWhere = (test: (entry: CachedToken<T>) => boolean): void => {
+    onDrop?.();
     for (const [token, entry] of entries) if (test(entry)) remove(token, entry);
   };
   return {
     get(token, nowMs) {
       const entry = entries.get(token);
       if (entry === undefined) return undefined;
-      entries.delete(token);
       if (nowMs >= entry.expiresAtMs) {
-        bytes -= sizeOf(token, entry);
+        remove(token, entry);
         return undefined;
       }
-      entries.set(token, entry);
+      if (clock - (entry.seq ?? 0) >= entries.size / 2) {
+        entries.delete(token);
+        entries.set(token, entry);
+        entry.seq = ++clock;
+      }
       return entry;
     },
     set(token, entry) {
@@ -96,6 +113,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
       if (previous !== undefined) remove(token, previous);
       const size = sizeOf(token, entry);
       if (size > maxBytes) return;
+      entry.seq = ++clock;
       entries.set(token, entry);
       bytes += size;
       for (const [oldest, kept] of entries) {
@@ -116,6 +134,7 @@ export function createTokenCache<T>({ maxEntries, maxBytes }: TokenCacheBounds):
       return bytes;
     },
     clear: () => {
+      onDrop?.();
       entries.clear();
       bytes = 0;
     },

@@ -2,7 +2,7 @@ import { compactVerify, errors } from 'jose';
 import type { AuthenticatedContext } from './context.js';
 import type { JWKSStore } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
-import { authenticatedContext } from './build-context.js';
+import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { organizationSubject, type RevocationStore } from './revocation-store.js';
 import { AuthError, isAuthError, refusal } from './errors.js';
@@ -10,17 +10,28 @@ import { precheckToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
-import { createTokenCache, estimateEntryBytes, type TokenCache } from './token-cache.js';
+import { selectTokenDigest } from './token-digest.js';
+import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache } from './token-cache.js';
 
 const REFUSAL_TTL_MS = 60_000;
+const HOT_TOKENS = 128;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
+
+/** What {@link TokenVerifier.check} answers: the verified context, or why the token is refused. */
+export type Outcome<TClaims> = AuthenticatedContext<TClaims> | AuthError;
 
 /** Verifies one access token string; shared by every request of a kit. */
 export interface TokenVerifier<TClaims> {
   /** Resolve the authenticated context of `token`, or reject with an {@link AuthError}. */
   verify(token: string): Promise<AuthenticatedContext<TClaims>>;
+  /**
+   * Like `verify`, but answers in the same tick when nothing needs waiting (a cached token and a
+   * revocation store that answers synchronously, or a remembered forgery), and never rejects for
+   * an authentication failure: the outcome is the context or the `AuthError`.
+   */
+  check(token: string): Outcome<TClaims> | Promise<Outcome<TClaims>>;
   /** The verified-token cache, when enabled. */
-  readonly cache: TokenCache<AuthenticatedContext<TClaims>> | undefined;
+  readonly cache: TokenCache<VerifiedPayload<TClaims>> | undefined;
 }
 
 /**
@@ -46,7 +57,22 @@ export function createTokenVerifier<TClaims>(
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  const cache = options.tokenCache ? createTokenCache<AuthenticatedContext<TClaims>>(options.tokenCache) : undefined;
+  // The few tokens in use right now, by their exact string, with the context already built: a hit
+  // here costs one map lookup (no digest, no new context), as when the cache was keyed by token.
+  // Filled on a second sight only, so it never holds more than HOT_TOKENS tokens however many are
+  // cached, and emptied whenever the cache drops entries for a reason (keys, revocation, clear).
+  const hot = new Map<string, { hit: CachedToken<VerifiedPayload<TClaims>>; auth: AuthenticatedContext<TClaims> }>();
+  const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>({ ...options.tokenCache, onDrop: () => hot.clear() }) : undefined;
+  const remember = (token: string, hit: CachedToken<VerifiedPayload<TClaims>>): AuthenticatedContext<TClaims> => {
+    // Its own copy: a token cut out of a header is a sliced string that would keep the header alive.
+    const own = (' ' + token).slice(1);
+    const auth = contextOf(own, hit.value);
+    if (hot.size >= HOT_TOKENS) hot.delete(hot.keys().next().value as string);
+    hot.set(own, { hit, auth });
+    return auth;
+  };
+  // The token cache is keyed by the token's digest: no entry keeps the token string.
+  const keyOf = selectTokenDigest();
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
@@ -61,6 +87,18 @@ export function createTokenVerifier<TClaims>(
     // Only verified tokens reach here, so the set is the tenant's few clients and keys; bounded anyway.
     if (interned.size < 1_000) interned.set(value, value);
     return value;
+  };
+
+  // Tokens of one role set repeat one `scope` string: one frozen list per distinct string, bounded like `interned`.
+  const scopeLists = new Map<string, readonly string[]>();
+  const scopesOf = (payload: Record<string, unknown>): readonly string[] => {
+    if (typeof payload.scope !== 'string') return Object.freeze(parseScopes(payload.scope));
+    const scope = (payload.scope = intern(payload.scope));
+    const known = scopeLists.get(scope);
+    if (known !== undefined) return known;
+    const list = Object.freeze(parseScopes(scope).map(intern));
+    if (scopeLists.size < 1_000) scopeLists.set(scope, list);
+    return list;
   };
 
   // A revocation is forgotten `ttl` after its `before` (≥ the token's iat): a
@@ -95,15 +133,29 @@ export function createTokenVerifier<TClaims>(
   const refuseIfRevoked = (at: number | undefined, issuedAtMs: number): void => {
     if (at !== undefined && issuedAtMs < at) throw refusal('revoked');
   };
+  const checkOrganization = (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> | undefined => {
+    if (organizationId === undefined) return undefined;
+    const answer = read(organizationSubject(sub, organizationId), iss);
+    if (!(answer instanceof Promise)) {
+      refuseIfRevoked(answer, issuedAtMs);
+      return undefined;
+    }
+    return settle(answer).then((at) => refuseIfRevoked(at, issuedAtMs));
+  };
   // A token bound to an organization is also refused by a revocation of the user within it.
-  const checkRevoked = async (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> => {
-    if (!revocation) return;
-    // Stores with a local mirror answer synchronously: no extra microtask on the hot path.
+  // Stores with a local mirror answer synchronously: then this returns undefined (or throws) and the
+  // caller goes on in the same tick; a store that answers with a promise is awaited, never skipped.
+  const checkRevokedNow = (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> | undefined => {
+    if (!revocation) return undefined;
     const answer = read(sub, iss);
-    refuseIfRevoked(answer instanceof Promise ? await settle(answer) : answer, issuedAtMs);
-    if (organizationId === undefined) return;
-    const inOrganization = read(organizationSubject(sub, organizationId), iss);
-    refuseIfRevoked(inOrganization instanceof Promise ? await settle(inOrganization) : inOrganization, issuedAtMs);
+    if (!(answer instanceof Promise)) {
+      refuseIfRevoked(answer, issuedAtMs);
+      return checkOrganization(sub, iss, issuedAtMs, organizationId);
+    }
+    return settle(answer).then((at) => {
+      refuseIfRevoked(at, issuedAtMs);
+      return checkOrganization(sub, iss, issuedAtMs, organizationId);
+    });
   };
 
   const checkScopes = (auth: AuthenticatedContext<TClaims>): AuthenticatedContext<TClaims> => {
@@ -116,7 +168,7 @@ export function createTokenVerifier<TClaims>(
     return auth;
   };
 
-  const verifyUncached = async (token: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
+  const verifyUncached = async (token: string, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
     const { header, payload } = precheckToken(token, precheckOptions);
     checkStaticClaims(payload, rules);
     checkTimeClaims(payload, rules, nowMs);
@@ -127,7 +179,8 @@ export function createTokenVerifier<TClaims>(
       // Only a failed signature is a pure function of the token and this key; the entry dies with the token's exp.
       if (error instanceof errors.JWSSignatureVerificationFailed) {
         const expiresAtMs = Math.min(nowMs + REFUSAL_TTL_MS, (payload.exp as number) * 1000);
-        refusals?.add((' ' + token).slice(1), { alg: header.alg, kid: header.kid, key, expiresAtMs });
+        // Keyed by the token itself (copied out of the header it came in): a replay is recognised before any hashing.
+        refusals?.add((' ' + token).slice(1), { alg: header.alg, kid: header.kid, material, error: badSignature(), expiresAtMs });
       }
       // A bad signature never triggers a key refetch: that would let forged
       // tokens amplify into requests to Logto.
@@ -138,62 +191,90 @@ export function createTokenVerifier<TClaims>(
     for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
     checkRemembered(payload);
-    await checkRevoked(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId);
+    await checkRevokedNow(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId);
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
       if (!parsed.success) throw refusal('claims_schema_mismatch', { cause: parsed.error });
       claims = parsed.data;
     }
-    // A token cut out of a Cookie header is a V8 sliced string that keeps the whole header alive
-    // for as long as it is cached; concatenating and slicing gives it storage of its own.
-    const own = (' ' + token).slice(1);
-    const auth = authenticatedContext(own, payload, claims, parseScopes(payload.scope).map(intern));
+    const verified = verifiedPayload(payload, claims, scopesOf(payload));
     // The payload is the token's middle segment: base64url carries 3 bytes per 4 characters.
     const payloadChars = Math.ceil(((token.lastIndexOf('.') - token.indexOf('.') - 1) * 3) / 4);
-    // A schema's output is a second tree beside the payload.
-    const valueBytes = estimateEntryBytes(0, claims === payload ? payloadChars : 2 * payloadChars);
+    // A schema's output is a second tree beside the payload. The token's characters are still counted
+    // though the entry keeps only its digest: the estimate stays an upper bound (per-request contexts
+    // and their token are young garbage), and `maxBytes` bounds large tokens as it always did.
+    const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
     // A refresh that replaced the key while this token was checked has already swept the cache.
+    // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (jwks.hasKid(header.kid, material)) {
-      cache?.set(own, { value: auth, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: auth.userId, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes });
+      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
     }
-    return auth;
+    return contextOf(token, verified);
+  };
+
+  const refuse = (error: unknown, cacheHit: boolean): AuthError => {
+    const refused = isAuthError(error) ? error : refusal('unverifiable', { cause: error });
+    onVerified(cacheHit, refused);
+    return refused;
+  };
+  const accept = (auth: AuthenticatedContext<TClaims>, cacheHit: boolean): Outcome<TClaims> => {
+    try {
+      const checked = checkScopes(auth);
+      onVerified(cacheHit);
+      return checked;
+    } catch (error) {
+      return refuse(error, cacheHit);
+    }
+  };
+  const fromCache = (auth: AuthenticatedContext<TClaims>, hit: CachedToken<VerifiedPayload<TClaims>>, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+    try {
+      // Hits need no key, so they keep the key set on schedule: a key Logto removed or
+      // replaced takes its cached tokens with it within one refresh.
+      jwks.refreshIfDue();
+      checkTimeClaims(hit.value.payload, rules, nowMs);
+      const pending = revocation ? checkRevokedNow(hit.sub, hit.iss as string, hit.issuedAtMs, organizationOf(hit.value.payload).organizationId) : undefined;
+      if (pending) return pending.then(() => accept(auth, true), (error: unknown) => refuse(error, true));
+      return accept(auth, true);
+    } catch (error) {
+      return refuse(error, true);
+    }
+  };
+  const uncached = async (token: string, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
+    try {
+      return accept(await verifyUncached(token, key, nowMs), false);
+    } catch (error) {
+      return refuse(error, false);
+    }
+  };
+  const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+    const nowMs = now();
+    const recent = hot.size > 0 ? hot.get(token) : undefined;
+    // The same bound as the cache's own: an entry past its exp is not answered from here either.
+    if (recent !== undefined && nowMs < recent.hit.expiresAtMs) return fromCache(recent.auth, recent.hit, nowMs);
+    // Forgeries first, and only while some are remembered: a replay costs one map lookup, no digest.
+    const refused = refusals !== undefined && refusals.size > 0 ? refusals.get(token, nowMs) : undefined;
+    if (refused) {
+      // The same key still answers for the kid in a usable set: the signature would fail again,
+      // so the refusal made then is answered (no verification, no new error object).
+      // Otherwise (rotated, or the set is too old to answer) the token is judged afresh.
+      if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
+      refusals?.delete(token);
+    }
+    // Without a cache nothing is looked up, so nothing is hashed.
+    const key = cache ? keyOf(token) : token;
+    const hit = cache?.get(key, nowMs);
+    if (hit) return fromCache(remember(token, hit), hit, nowMs);
+    return uncached(token, key, nowMs);
   };
 
   return {
     cache,
+    check,
     async verify(token) {
-      const nowMs = now();
-      let cacheHit = false;
-      try {
-        const hit = cache?.get(token, nowMs);
-        if (hit) {
-          cacheHit = true;
-          // Hits need no key, so they keep the key set on schedule: a key Logto removed or
-          // replaced takes its cached tokens with it within one refresh.
-          jwks.refreshIfDue();
-          checkTimeClaims(hit.value.payload, rules, nowMs);
-          // Without a store, skipping the call saves a promise and a microtask on the hottest path.
-          if (revocation) await checkRevoked(hit.sub, hit.iss as string, hit.issuedAtMs, hit.value.organizationId);
-          const auth = checkScopes(hit.value);
-          onVerified(true);
-          return auth;
-        }
-        const refused = refusals?.get(token, nowMs);
-        if (refused) {
-          // The same key still answers for the kid: the signature would fail again.
-          cacheHit = (await jwks.getKey({ alg: refused.alg, kid: refused.kid })) === refused.key;
-          if (cacheHit) throw badSignature();
-          refusals?.delete(token);
-        }
-        const auth = checkScopes(await verifyUncached(token, nowMs));
-        onVerified(false);
-        return auth;
-      } catch (error) {
-        const refused = isAuthError(error) ? error : refusal('unverifiable', { cause: error });
-        onVerified(cacheHit, refused);
-        throw refused;
-      }
+      const outcome = await check(token);
+      if (isAuthError(outcome)) throw outcome;
+      return outcome;
     },
   };
 }

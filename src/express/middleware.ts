@@ -1,5 +1,6 @@
 import { buildGuestCookieHeader, resolveKit, type AuthContext, type AuthInput, type KitOrOptions } from 'logto-authkit';
 import type { Request, RequestHandler } from 'express';
+import { requireAuth, type RequireAuthOptions } from './require-auth.js';
 
 declare global {
   // Declaration merging is how Express types what middleware adds to `req`.
@@ -39,28 +40,44 @@ const inputOf = (req: Request): AuthInput => ({
  * When the kit has `allowGuest` and made a new guest id, it sets the guest cookie
  * (`HttpOnly; SameSite=Lax`, `Secure` when `req.secure`, 400 days).
  *
+ * With `requirement`, it is `authMiddleware()` and `requireAuth(requirement)` in one layer: the
+ * same checks in the same order, one Express layer (and one `next()`) fewer per request.
+ *
  * @param kitOrOptions A kit from `createAuthKit`, or its options (then the kit is shared per options).
+ * @param requirement What `requireAuth()` would check; `{}` asks only for a signed-in user.
+ * @default requirement undefined (set `req.auth`, let every request through)
  * @example
  * ```ts
  * const app = express()
  * app.use(authMiddleware({ logtoUrl: 'https://tenant.logto.app', audience: 'https://api.example.com' }))
  * app.get('/me', requireAuth(), (req, res) => res.json({ userId: req.auth?.userId }))
+ * // or, one layer per protected route:
+ * app.get('/posts', authMiddleware(kit, { scopes: ['read:posts'] }), listPosts)
  * ```
  */
-export function authMiddleware(kitOrOptions: KitOrOptions): RequestHandler {
+export function authMiddleware(kitOrOptions: KitOrOptions, requirement?: RequireAuthOptions): RequestHandler {
   const kit = resolveKit(kitOrOptions);
+  const guard = requirement === undefined ? undefined : requireAuth(requirement);
   const guestCookieName = kit.options.guestCookieName;
   return (req, res, next) => {
-    kit.createAuthContext(inputOf(req)).then(
-      (auth) => {
-        req.auth = auth;
-        if (auth.status === 'guest' && auth.isNewGuest) {
-          res.append('Set-Cookie', buildGuestCookieHeader(auth.guestId, { name: guestCookieName, secure: isSecure(req) }));
-        }
-        next();
-      },
+    const done = (auth: AuthContext): void => {
+      req.auth = auth;
+      if (auth.status === 'guest' && auth.isNewGuest) {
+        res.append('Set-Cookie', buildGuestCookieHeader(auth.guestId, { name: guestCookieName, secure: isSecure(req) }));
+      }
+      if (guard) guard(req, res, next);
+      else next();
+    };
+    let auth: AuthContext | Promise<AuthContext>;
+    try {
+      // A cached token is answered in this tick: no promise, no microtask before the route runs.
+      auth = kit.authenticate(inputOf(req));
+    } catch (error) {
       // Only programming errors reach here: auth failures resolve to a context.
-      (error: unknown) => next(error),
-    );
+      next(error);
+      return;
+    }
+    if (auth instanceof Promise) auth.then(done, (error: unknown) => next(error));
+    else done(auth);
   };
 }

@@ -21,14 +21,27 @@ async function register(app: FastifyInstance, options: LogtoAuthPluginOptions): 
   const kit = resolveKit(options.kit);
   const guestCookieName = kit.options.guestCookieName;
   app.decorateRequest('auth', undefined);
-  app.addHook('onRequest', async (request, reply) => {
-    // The Node request itself: the core reads its headers and socket (TLS) as for any Node server.
-    const auth = await kit.createAuthContext(request.raw);
-    request.auth = auth;
-    if (auth.status === 'guest' && auth.isNewGuest) {
-      // `request.protocol` honours X-Forwarded-Proto only with Fastify's `trustProxy`.
-      reply.header('set-cookie', buildGuestCookieHeader(auth.guestId, { name: guestCookieName, secure: request.protocol === 'https' }));
+  // Callback style, not async: a cached token is answered before the hook returns, so Fastify goes on
+  // to the route in the same tick (an async hook always costs a promise and a microtask).
+  app.addHook('onRequest', (request, reply, done) => {
+    const settle = (auth: AuthContext): void => {
+      request.auth = auth;
+      if (auth.status === 'guest' && auth.isNewGuest) {
+        // `request.protocol` honours X-Forwarded-Proto only with Fastify's `trustProxy`.
+        reply.header('set-cookie', buildGuestCookieHeader(auth.guestId, { name: guestCookieName, secure: request.protocol === 'https' }));
+      }
+      done();
+    };
+    let auth: AuthContext | Promise<AuthContext>;
+    try {
+      // The Node request itself: the core reads its headers and socket (TLS) as for any Node server.
+      auth = kit.authenticate(request.raw);
+    } catch (error) {
+      done(error as Error);
+      return;
     }
+    if (auth instanceof Promise) auth.then(settle, (error: unknown) => done(error as Error));
+    else settle(auth);
   });
 }
 

@@ -76,12 +76,18 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
         if (result.length > 0) setResult(result.map(withoutSuggestion));
       };
     },
-    async onContextBuilding({ context, extendContext }) {
+    // Not async: for a cached token the context is extended before the hook returns, and Yoga
+    // goes on without a promise; anything that needs waiting for returns its promise.
+    onContextBuilding({ context, extendContext }) {
       const initial: Record<string, unknown> = context;
-      const auth = isWebSocketContext(initial)
-        ? await createWSAuthContext(kit, initial.connectionParams, (initial.extra as { request?: unknown } | undefined)?.request ?? initial.req)
-        : await kit.createAuthContext(context.request);
-      extendContext({ auth, ...denyEntry });
+      const extend = (auth: AuthContext<TClaims>): void => extendContext({ auth, ...denyEntry });
+      if (isWebSocketContext(initial)) {
+        return createWSAuthContext(kit, initial.connectionParams, (initial.extra as { request?: unknown } | undefined)?.request ?? initial.req).then(extend);
+      }
+      const auth = kit.authenticate(context.request);
+      if (auth instanceof Promise) return auth.then(extend);
+      extend(auth);
+      return undefined;
     },
     onExecute({ args, setResultAndStopExecution }) {
       const auth = args.contextValue.auth;

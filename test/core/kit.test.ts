@@ -154,7 +154,11 @@ describe('verified-token cache', () => {
     const kit = makeKit({ now: () => now });
     const token = await issuer.mintToken({}, { now, expiresIn: 60 });
     const first = await kit.verifyToken(token);
-    expect(await kit.verifyToken(token)).toBe(first); // the same frozen object: a cache hit
+    const again = await kit.verifyToken(token);
+    // A hit: the same frozen payload, in a context of its own (the cache keeps no context, see token-cache).
+    expect(again.payload).toBe(first.payload);
+    expect([again.token, again.userId, again.expiresAt.getTime(), again.scopes]).toEqual([first.token, first.userId, first.expiresAt.getTime(), first.scopes]);
+    expect(kit.stats().verifications).toMatchObject({ cacheHits: 1, cacheMisses: 1 });
     now += 66_000;
     expect((await rejection(kit.verifyToken(token))).code).toBe('token_expired');
   });

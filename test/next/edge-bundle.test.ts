@@ -97,7 +97,9 @@ describe('the published logto-authkit/next in an edge bundle', () => {
     expect(inputs.filter((input) => /node_modules\/(zod|cookie)\//.test(input))).toEqual([]);
     // Was 502 KB / 109 KB with zod validating options. The budget holds today's size
     // (jose, the kit, its refusal texts) against regressions; see bench/RESULTS.md.
-    expect(minified).toBeLessThanOrEqual(80_000);
+    // 80,000 until the hot path of issue 16 (same-tick cache hits, digest-keyed cache entries,
+    // remembered forgeries) added about 0.8 KB minified.
+    expect(minified).toBeLessThanOrEqual(82_000);
     expect(gzipped).toBeLessThanOrEqual(28_000);
   });
 });
