@@ -119,8 +119,9 @@ describe.each([
   it("another organization's token is FORBIDDEN organization_mismatch, and the handler never runs", async () => {
     const token = await source.mint('read:posts write:posts', 'org-b');
     const before = app.runs.count;
-    for (const call of [client(server.url, token).members.query({ orgId: 'org-a' }), client(server.url, token).parsed.query({ orgId: 'org-a' })]) {
-      expect(await refusal(call)).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, reason: 'organization_mismatch', message: 'token belongs to another organization' });
+    // Each call starts only when awaited: a second call made up front could reject with no handler yet.
+    for (const call of [() => client(server.url, token).members.query({ orgId: 'org-a' }), () => client(server.url, token).parsed.query({ orgId: 'org-a' })]) {
+      expect(await refusal(call())).toMatchObject({ code: 'FORBIDDEN', httpStatus: 403, reason: 'organization_mismatch', message: 'token belongs to another organization' });
     }
     expect(app.runs.count).toBe(before);
   });
