@@ -1,4 +1,4 @@
-import { AuthError, type AuthContext, type AuthKit } from 'logto-authkit';
+import { AuthError, authorize, type AuthContext, type AuthKit } from 'logto-authkit';
 import type { DocumentNode, ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { denyListenerEntry, toGraphQLError, type DenyEvent } from './errors.js';
@@ -59,7 +59,8 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
   const denyEntry = options.onDeny ? denyListenerEntry(options.onDeny) : {};
   const introspectionRefusal = (document: DocumentNode, auth: AuthContext<TClaims>): ExecutionResult | undefined => {
     if (introspection === 'public' || auth.status === 'authenticated' || !usesIntrospection(document)) return undefined;
-    const error = auth.error ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
+    // The core's refusal of a caller, so it carries what the kit adds to every challenge (resource_metadata).
+    const error = authorize(auth) ?? new AuthError('guest_not_allowed', 'sign-in required: introspection is for authenticated callers');
     return { errors: [toGraphQLError(error, auth)] };
   };
 

@@ -34,4 +34,19 @@ describe('Yoga challenges with resourceMetadataUrl', () => {
     expect(response.status).toBe(403);
     expect(response.headers.get('www-authenticate')).toContain(`resource_metadata="${METADATA}"`);
   });
+
+  it('401 for introspection restricted to authenticated callers names it too, for a guest as for no token', async () => {
+    const guestKit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience, resourceMetadataUrl: METADATA, allowGuest: true });
+    const gated = [await startYogaServer(kit, { introspection: 'authenticated' }), await startYogaServer(guestKit, { introspection: 'authenticated' })];
+    try {
+      for (const { url } of gated) {
+        const response = await gql(url, '{ __schema { queryType { name } } }');
+        expect(response.status).toBe(401);
+        expect(response.headers.get('www-authenticate')).toContain(`resource_metadata="${METADATA}"`);
+      }
+    } finally {
+      for (const server of gated) await server.close();
+      guestKit.close();
+    }
+  });
 });
