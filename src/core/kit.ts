@@ -1,18 +1,15 @@
 import type { AuthContext, AuthenticatedContext } from './context.js';
 import type { AuthKitOptions, NormalizedOptions } from './options.js';
 import { organizationSubject, type Revocation } from './revocation-store.js';
-import { anonymousContext, guestContext } from './build-context.js';
-import { checkCsrf } from './csrf.js';
-import { AuthError, isAuthError } from './errors.js';
+import { isAuthError } from './errors.js';
+import { createRequestAuthenticator } from './authenticate-request.js';
 import { createEventHub, type AuthKitEvent } from './events.js';
-import { extractTokens, type TokenCandidate } from './extract.js';
-import { resolveGuestId } from './guest.js';
 import { createJWKSStore, type JWKSStore } from './jwks.js';
 import { createKitTelemetry, snapshotStats, type AuthKitStats } from './kit-stats.js';
 import { normalizeOptions } from './options.js';
-import { markResourceMetadata, marking } from './resource-challenge.js';
+import { marking } from './resource-challenge.js';
 import { createRefusalReporter } from './refusal-report.js';
-import { toRequestView, type AuthInput, type RequestView } from './request.js';
+import type { AuthInput } from './request.js';
 import { createTokenVerifier, type Outcome } from './verifier.js';
 
 /** A verified access token: the authenticated context of it. */
@@ -98,8 +95,6 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
   close(): void;
 }
 
-const missing = (): AuthError => new AuthError('missing_token', 'no access token was presented');
-
 /**
  * Create an auth kit. Options are validated here, once: a bad option throws a
  * `TypeError` naming it.
@@ -160,72 +155,8 @@ export function createAuthKit<TClaims = Record<string, unknown>>(input: AuthKitO
   if (store?.subscribe) unsubscribers.push(store.subscribe((r) => revoked(r)));
   if (store?.onHealthChanged) unsubscribers.push(store.onHealthChanged(telemetry.healthChanged));
 
-  const headerFirst = options.tokenSources[0] === 'header';
-  const settle = (view: RequestView, malformed: AuthError | undefined, firstError: AuthError | undefined, outage: AuthError | undefined): AuthContext<TClaims> => {
-    // A malformed Authorization header is the client's mistake to hear of; no token at all is not.
-    if (malformed) report?.(malformed);
-    const error = outage ?? firstError ?? malformed;
-    if (options.allowGuest) return guestContext(resolveGuestId(view, options.guestCookieName), error);
-    return anonymousContext(error ?? missing());
-  };
-  // Candidates are tried in order; the loop stays synchronous (and allocates no closure) until one
-  // needs waiting for. The reported error is the first presented token's, in tokenSources order;
-  // an outage wins over it, since it must not read as "your token is bad" (clients sign users out on that).
-  const tryCandidates = (
-    view: RequestView,
-    candidates: readonly TokenCandidate[],
-    malformed: AuthError | undefined,
-    start: number,
-    firstError: AuthError | undefined,
-    outage: AuthError | undefined,
-  ): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
-    for (let i = start; i < candidates.length; i++) {
-      const { token, source } = candidates[i] as TokenCandidate;
-      const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
-      let outcome: Outcome<TClaims> | Promise<Outcome<TClaims>>;
-      if (csrfError) {
-        telemetry.verified(false, csrfError);
-        report?.(csrfError);
-        outcome = csrfError;
-      } else {
-        outcome = check(token);
-      }
-      if (outcome instanceof Promise) {
-        const [first, down] = [firstError, outage];
-        return outcome.then((settled) =>
-          isAuthError(settled) ? tryCandidates(view, candidates, malformed, i + 1, first ?? settled, down ?? (settled.status === 503 ? settled : undefined)) : settled,
-        );
-      }
-      if (!isAuthError(outcome)) return outcome;
-      firstError ??= outcome;
-      if (outcome.status === 503) outage ??= outcome;
-    }
-    return settle(view, malformed, firstError, outage);
-  };
-  const authenticateUnmarked = (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
-    const view = toRequestView(request);
-    const { candidates, malformed } = extractTokens(view, options);
-    if (malformed) telemetry.verified(false, malformed);
-    return tryCandidates(view, candidates, malformed, 0, headerFirst ? malformed : undefined, undefined);
-  };
-  // RFC 9728 §5.1: what the kit hands out carries its metadata URL, for every challenge built from it.
+  const authenticate = createRequestAuthenticator({ options, telemetry, report, check });
   const url = options.resourceMetadataUrl;
-  const marked = (auth: AuthContext<TClaims>): AuthContext<TClaims> => {
-    markResourceMetadata(auth.error, url);
-    return markResourceMetadata(auth, url);
-  };
-  const authenticate =
-    url === undefined
-      ? authenticateUnmarked
-      : (request: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
-          try {
-            const auth = authenticateUnmarked(request);
-            return auth instanceof Promise ? markingAsync(auth) : marked(auth);
-          } catch (error) {
-            throw markResourceMetadata(error, url);
-          }
-        };
-  const markingAsync = marking(url, (auth: Promise<AuthContext<TClaims>>) => auth);
   const createAuthContext = async (request: AuthInput): Promise<AuthContext<TClaims>> => authenticate(request);
   // Async on purpose: the refusal is thrown after the caller has attached its handler, so Node's
   // unhandled-rejection bookkeeping (a cost per forged token of a flood) never runs.

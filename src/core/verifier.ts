@@ -4,12 +4,12 @@ import type { JWKSStore } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
-import { organizationSubject, type RevocationStore } from './revocation-store.js';
 import { AuthError, isAuthError, refusal } from './errors.js';
 import { precheckToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
+import { createRevocationCheck } from './revocation-check.js';
 import { selectTokenDigest } from './token-digest.js';
 import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache } from './token-cache.js';
 
@@ -101,62 +101,7 @@ export function createTokenVerifier<TClaims>(
     return list;
   };
 
-  // A revocation is forgotten `ttl` after its `before` (≥ the token's iat): a
-  // token still accepted after that would come back, so it is refused up front.
-  const remembered = revocation?.ttl;
-  const checkRemembered = (payload: Record<string, unknown>): void => {
-    if (remembered === undefined) return;
-    const { iat, exp } = payload as { iat?: unknown; exp?: number };
-    const lastAccepted = Math.min(exp ?? Infinity, typeof iat === 'number' ? iat + (options.maxTokenAge ?? Infinity) : Infinity) + options.clockTolerance;
-    if (typeof iat !== 'number' || lastAccepted * 1000 > iat * 1000 + remembered) {
-      throw refusal('outlives_revocation_memory');
-    }
-  };
-
-  const unreachable = (error: unknown): AuthError =>
-    // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
-    isAuthError(error) ? error : refusal('revocation_unavailable', { message: 'the revocation store cannot be reached', cause: error });
-  const settle = async (answer: Promise<number | undefined>): Promise<number | undefined> => {
-    try {
-      return await answer;
-    } catch (error) {
-      throw unreachable(error);
-    }
-  };
-  const read = (sub: string, iss: string): ReturnType<RevocationStore['getRevokedAt']> => {
-    try {
-      return (revocation as RevocationStore).getRevokedAt(sub, iss);
-    } catch (error) {
-      throw unreachable(error);
-    }
-  };
-  const refuseIfRevoked = (at: number | undefined, issuedAtMs: number): void => {
-    if (at !== undefined && issuedAtMs < at) throw refusal('revoked');
-  };
-  const checkOrganization = (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> | undefined => {
-    if (organizationId === undefined) return undefined;
-    const answer = read(organizationSubject(sub, organizationId), iss);
-    if (!(answer instanceof Promise)) {
-      refuseIfRevoked(answer, issuedAtMs);
-      return undefined;
-    }
-    return settle(answer).then((at) => refuseIfRevoked(at, issuedAtMs));
-  };
-  // A token bound to an organization is also refused by a revocation of the user within it.
-  // Stores with a local mirror answer synchronously: then this returns undefined (or throws) and the
-  // caller goes on in the same tick; a store that answers with a promise is awaited, never skipped.
-  const checkRevokedNow = (sub: string, iss: string, issuedAtMs: number, organizationId: string | undefined): Promise<void> | undefined => {
-    if (!revocation) return undefined;
-    const answer = read(sub, iss);
-    if (!(answer instanceof Promise)) {
-      refuseIfRevoked(answer, issuedAtMs);
-      return checkOrganization(sub, iss, issuedAtMs, organizationId);
-    }
-    return settle(answer).then((at) => {
-      refuseIfRevoked(at, issuedAtMs);
-      return checkOrganization(sub, iss, issuedAtMs, organizationId);
-    });
-  };
+  const { checkRemembered, checkRevokedNow } = createRevocationCheck(options);
 
   const checkScopes = (auth: AuthenticatedContext<TClaims>): AuthenticatedContext<TClaims> => {
     const missing = missingScopes(auth.scopes, requiredScopes);
