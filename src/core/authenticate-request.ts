@@ -102,3 +102,30 @@ export function createRequestAuthenticator<TClaims>({ options, telemetry, report
     }
   };
 }
+
+/**
+ * Hand a request's context to callback-style middleware (Express, Fastify hooks): in the same
+ * tick when `kit.authenticate` answered in it, else when its promise settles. `fail` hears only
+ * programming errors (an input that is not a request); authentication failures are contexts.
+ *
+ * @example
+ * ```ts
+ * app.use((req, res, next) => whenAuthenticated(kit, req, (auth) => { req.auth = auth; next() }, next))
+ * ```
+ */
+export function whenAuthenticated<TClaims>(
+  kit: { authenticate(input: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>> },
+  input: AuthInput,
+  done: (auth: AuthContext<TClaims>) => void,
+  fail: (error: unknown) => void,
+): void {
+  let auth: AuthContext<TClaims> | Promise<AuthContext<TClaims>>;
+  try {
+    auth = kit.authenticate(input);
+  } catch (error) {
+    fail(error);
+    return;
+  }
+  if (auth instanceof Promise) auth.then(done, fail);
+  else done(auth);
+}

@@ -1,4 +1,5 @@
 export { createAuthKit, type AuthKit, type VerifiedToken } from './kit.js';
+export { whenAuthenticated } from './authenticate-request.js';
 export { verifyAuth, kitFor } from './verify-auth.js';
 export type { AuthContext, AuthenticatedContext, GuestContext, AnonymousContext } from './context.js';
 export {

@@ -1,4 +1,4 @@
-import { buildGuestCookieHeader, resolveKit, type AuthContext, type AuthInput, type KitOrOptions } from 'logto-authkit';
+import { buildGuestCookieHeader, resolveKit, whenAuthenticated, type AuthContext, type AuthInput, type KitOrOptions } from 'logto-authkit';
 import type { Request, RequestHandler } from 'express';
 import { requireAuth, type RequireAuthOptions } from './require-auth.js';
 
@@ -68,16 +68,8 @@ export function authMiddleware(kitOrOptions: KitOrOptions, requirement?: Require
       if (guard) guard(req, res, next);
       else next();
     };
-    let auth: AuthContext | Promise<AuthContext>;
-    try {
-      // A cached token is answered in this tick: no promise, no microtask before the route runs.
-      auth = kit.authenticate(inputOf(req));
-    } catch (error) {
-      // Only programming errors reach here: auth failures resolve to a context.
-      next(error);
-      return;
-    }
-    if (auth instanceof Promise) auth.then(done, (error: unknown) => next(error));
-    else done(auth);
+    // A cached token is answered in this tick: no promise, no microtask before the route runs.
+    // Only programming errors reach `next(error)`: auth failures resolve to a context.
+    whenAuthenticated(kit, inputOf(req), done, next);
   };
 }

@@ -1,4 +1,4 @@
-import { buildGuestCookieHeader, resolveKit, type AuthContext, type KitOrOptions } from 'logto-authkit';
+import { buildGuestCookieHeader, resolveKit, whenAuthenticated, type AuthContext, type KitOrOptions } from 'logto-authkit';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 
 declare module 'fastify' {
@@ -32,16 +32,8 @@ async function register(app: FastifyInstance, options: LogtoAuthPluginOptions): 
       }
       done();
     };
-    let auth: AuthContext | Promise<AuthContext>;
-    try {
-      // The Node request itself: the core reads its headers and socket (TLS) as for any Node server.
-      auth = kit.authenticate(request.raw);
-    } catch (error) {
-      done(error as Error);
-      return;
-    }
-    if (auth instanceof Promise) auth.then(settle, (error: unknown) => done(error as Error));
-    else settle(auth);
+    // The Node request itself: the core reads its headers and socket (TLS) as for any Node server.
+    whenAuthenticated(kit, request.raw, settle, (error) => done(error as Error));
   });
 }
 
