@@ -22,7 +22,7 @@ export default defineConfig({
   // Adapters import the core by its package name, so every entry shares one
   // copy of it (one AuthError class, one kit registry) at run time.
   external: [/^logto-authkit(\/|$)/],
-  // `cookie` (two functions) is inlined: it publishes CommonJS with only a `main` field,
-  // which bundlers for edge runtimes (`--platform=neutral`) cannot resolve without flags.
+  // `cookie` (two functions) is inlined: one copy in the core's build, and the CommonJS build
+  // works on Node 20 too (cookie 2 publishes ESM only and asks for Node 22).
   noExternal: ['cookie'],
 });

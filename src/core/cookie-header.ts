@@ -3,7 +3,7 @@
  * checked before it reaches a header: a CR, LF or `;` from a caller would
  * otherwise inject headers or cookie attributes.
  */
-import { serialize } from 'cookie';
+import { stringifySetCookie } from 'cookie';
 import { isUUID } from './guest.js';
 
 /** Options of {@link buildAuthCookieHeader}. */
@@ -92,7 +92,7 @@ export function buildAuthCookieHeader(token: string, options: AuthCookieOptions 
   if (typeof secure !== 'boolean') throw invalid('secure', 'must be a boolean');
   // RFC 6265bis §4.1.2.7: browsers drop SameSite=None cookies that are not Secure.
   if (sameSite === 'none' && !secure) throw invalid('sameSite', "'none' requires secure: true");
-  return serialize(name, token, { encode: (value) => value, maxAge, domain, path, httpOnly: true, secure, sameSite });
+  return stringifySetCookie({ name, value: token, maxAge, domain, path, httpOnly: true, secure, sameSite }, { encode: (value) => value });
 }
 
 /**
@@ -113,5 +113,5 @@ export function buildGuestCookieHeader(guestId: string, options: GuestCookieOpti
   const maxAge = checkMaxAge(options.maxAge ?? MAX_COOKIE_AGE);
   const secure = options.secure ?? false;
   if (typeof secure !== 'boolean') throw invalid('secure', 'must be a boolean');
-  return serialize(name, guestId.toLowerCase(), { encode: (value) => value, maxAge, path: '/', httpOnly: true, secure, sameSite: 'lax' });
+  return stringifySetCookie({ name, value: guestId.toLowerCase(), maxAge, path: '/', httpOnly: true, secure, sameSite: 'lax' }, { encode: (value) => value });
 }

@@ -2,7 +2,7 @@
  * One read-only view over every request shape the library accepts. Pure web
  * globals only (`URL`): this runs on Node, Bun, Deno, the edge and a Next.js proxy.
  */
-import { parse } from 'cookie';
+import { parseCookie } from 'cookie';
 
 type HeaderValue = string | string[] | undefined;
 
@@ -172,7 +172,7 @@ class View implements RequestView {
     if (this.parsed === undefined) {
       const raw = this.header('cookie');
       try {
-        this.parsed = raw === undefined ? {} : parse(raw);
+        this.parsed = raw === undefined ? {} : parseCookie(raw);
       } catch {
         this.parsed = {};
       }

@@ -1,4 +1,4 @@
-import { parse, parseSetCookie } from 'cookie';
+import { parseCookie as parse, parseSetCookie } from 'cookie';
 import { SignJWT, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildAuthCookieHeader, buildGuestCookieHeader, MAX_COOKIE_AGE } from '../../src/core/cookie-header.js';
