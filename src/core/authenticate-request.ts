@@ -6,7 +6,7 @@
 import type { AuthContext } from './context.js';
 import type { NormalizedOptions } from './options.js';
 import { anonymousContext, guestContext } from './build-context.js';
-import { checkCsrf } from './csrf.js';
+import { csrfError } from './csrf.js';
 import { AuthError, isAuthError } from './errors.js';
 import { extractTokens, type TokenCandidate } from './extract.js';
 import { resolveGuestId } from './guest.js';
@@ -58,12 +58,12 @@ export function createRequestAuthenticator<TClaims>({ options, telemetry, report
   ): AuthContext<TClaims> | Promise<AuthContext<TClaims>> => {
     for (let i = start; i < candidates.length; i++) {
       const { token, source } = candidates[i] as TokenCandidate;
-      const csrfError = source === 'cookie' ? checkCsrf(view, options.csrf) : undefined;
+      const refusedCsrf = source === 'cookie' ? csrfError(view, options.csrf) : undefined;
       let outcome: Outcome<TClaims> | Promise<Outcome<TClaims>>;
-      if (csrfError) {
-        telemetry.verified(false, csrfError);
-        report?.(csrfError);
-        outcome = csrfError;
+      if (refusedCsrf) {
+        telemetry.verified(false, refusedCsrf);
+        report?.(refusedCsrf);
+        outcome = refusedCsrf;
       } else {
         outcome = check(token);
       }

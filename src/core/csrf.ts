@@ -43,11 +43,11 @@ function isTrusted(origin: URL | undefined, trustedOrigins: ReadonlySet<string>)
  * @returns `undefined` to proceed, or a `csrf_rejected` {@link AuthError}.
  * @example
  * ```ts
- * const error = checkCsrf(view, { trustedOrigins: new Set(['https://app.example.com']) })
+ * const error = csrfError(view, { trustedOrigins: new Set(['https://app.example.com']) })
  * if (error) return anonymous(error)
  * ```
  */
-export function checkCsrf(view: RequestView, csrf: CsrfSettings): AuthError | undefined {
+export function csrfError(view: RequestView, csrf: CsrfSettings): AuthError | undefined {
   if (csrf === false || SAFE_METHODS.has(view.method)) return undefined;
   // As in Go, an empty header counts as absent.
   const originHeader = view.header('origin') || undefined;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkCsrf, type CsrfSettings } from '../../src/core/csrf.js';
+import { csrfError, type CsrfSettings } from '../../src/core/csrf.js';
 import { AuthError } from '../../src/core/errors.js';
 import { toRequestView } from '../../src/core/request.js';
 
@@ -42,13 +42,13 @@ const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE'];
 const sites = Object.keys(unsafeTable) as Site[];
 const origins = Object.keys(originValue) as OriginKind[];
 
-describe('checkCsrf matrix', () => {
+describe('csrfError matrix', () => {
   for (const method of [...SAFE, ...UNSAFE]) {
     for (const site of sites) {
       for (const origin of origins) {
         const expected = SAFE.includes(method) ? P : unsafeTable[site][origin];
         it(`${method} Sec-Fetch-Site=${site} Origin=${origin} → ${expected}`, () => {
-          const error = checkCsrf(view(method, site, origin), settings);
+          const error = csrfError(view(method, site, origin), settings);
           if (expected === P) expect(error).toBeUndefined();
           else {
             expect(error).toBeInstanceOf(AuthError);
@@ -62,56 +62,56 @@ describe('checkCsrf matrix', () => {
   }
 });
 
-describe('checkCsrf details', () => {
+describe('csrfError details', () => {
   it('is off with csrf: false', () => {
-    for (const site of sites) for (const origin of origins) expect(checkCsrf(view('POST', site, origin), false)).toBeUndefined();
+    for (const site of sites) for (const origin of origins) expect(csrfError(view('POST', site, origin), false)).toBeUndefined();
   });
 
   it('refuses a trusted-looking origin that is not in the set', () => {
-    expect(checkCsrf(view('POST', 'cross-site', 'trusted'), { trustedOrigins: new Set() })?.code).toBe('csrf_rejected');
+    expect(csrfError(view('POST', 'cross-site', 'trusted'), { trustedOrigins: new Set() })?.code).toBe('csrf_rejected');
   });
 
   it('compares hosts, not schemes, when only Origin is present (as Go does behind TLS proxies)', () => {
     const plainHttpView = toRequestView({ method: 'POST', headers: { host: 'api.example.com', origin: SELF } });
     expect(plainHttpView.origin).toBe('http://api.example.com');
-    expect(checkCsrf(plainHttpView, settings)).toBeUndefined();
+    expect(csrfError(plainHttpView, settings)).toBeUndefined();
     const otherPort = toRequestView({ method: 'POST', headers: { host: 'api.example.com', origin: 'https://api.example.com:8443' } });
-    expect(checkCsrf(otherPort, settings)?.code).toBe('csrf_rejected');
+    expect(csrfError(otherPort, settings)?.code).toBe('csrf_rejected');
   });
 
   it('refuses a foreign Origin when the request origin is unknown', () => {
     const noHost = toRequestView({ method: 'POST', headers: { origin: SELF } });
     expect(noHost.origin).toBeUndefined();
-    expect(checkCsrf(noHost, settings)?.code).toBe('csrf_rejected');
+    expect(csrfError(noHost, settings)?.code).toBe('csrf_rejected');
     const trusted = toRequestView({ method: 'POST', headers: { origin: TRUSTED } });
-    expect(checkCsrf(trusted, settings)).toBeUndefined();
+    expect(csrfError(trusted, settings)).toBeUndefined();
   });
 
   it('treats empty Sec-Fetch-Site and Origin headers as absent', () => {
     const bothEmpty = toRequestView({ method: 'POST', headers: { 'sec-fetch-site': '', origin: '' } });
-    expect(checkCsrf(bothEmpty, settings)).toBeUndefined();
+    expect(csrfError(bothEmpty, settings)).toBeUndefined();
     const emptySite = toRequestView({ method: 'POST', url: `${SELF}/`, headers: { 'sec-fetch-site': '', origin: 'https://evil.test' } });
-    expect(checkCsrf(emptySite, settings)?.code).toBe('csrf_rejected');
+    expect(csrfError(emptySite, settings)?.code).toBe('csrf_rejected');
   });
 
   it('refuses junk and non-http origins, and duplicated headers that merge into junk', () => {
     for (const origin of ['not a url', 'file://', 'chrome-extension://abc', `${SELF}, https://evil.test`]) {
       const v = toRequestView({ method: 'POST', url: `${SELF}/`, headers: { origin } });
-      expect(checkCsrf(v, settings)?.code).toBe('csrf_rejected');
+      expect(csrfError(v, settings)?.code).toBe('csrf_rejected');
     }
     const mergedSite = toRequestView({ method: 'POST', url: `${SELF}/`, headers: { 'sec-fetch-site': ['same-origin', 'cross-site'] } });
-    expect(checkCsrf(mergedSite, settings)?.code).toBe('csrf_rejected');
+    expect(csrfError(mergedSite, settings)?.code).toBe('csrf_rejected');
   });
 
   it('normalises the Origin header before looking it up in trustedOrigins', () => {
     const upper = toRequestView({ method: 'POST', headers: { 'sec-fetch-site': 'cross-site', origin: 'HTTPS://APP.EXAMPLE.COM:443' } });
-    expect(checkCsrf(upper, settings)).toBeUndefined();
+    expect(csrfError(upper, settings)).toBeUndefined();
   });
 
   it('treats lower-case methods as their upper-case selves', () => {
     const lowerGet = toRequestView({ method: 'get', headers: { 'sec-fetch-site': 'cross-site' } });
-    expect(checkCsrf(lowerGet, settings)).toBeUndefined();
+    expect(csrfError(lowerGet, settings)).toBeUndefined();
     const lowerPost = toRequestView({ method: 'post', headers: { 'sec-fetch-site': 'cross-site' } });
-    expect(checkCsrf(lowerPost, settings)?.code).toBe('csrf_rejected');
+    expect(csrfError(lowerPost, settings)?.code).toBe('csrf_rejected');
   });
 });
