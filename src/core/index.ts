@@ -19,7 +19,7 @@ export { configurationWarnings, logtoUrlProblem, warnOnce, type AuthKitWarning, 
 export type { RefusalReport, RefusedTokenFacts } from './refusal-report.js';
 export { REFUSAL_REASONS, DEFAULT_REFUSAL_REASON, isRefusalReason, type RefusalReason, type RefusalReasonInfo } from './refusal-reasons.js';
 export { AuthKitOptionsError, SUPPORTED_ALGORITHMS, type AuthKitOptions, type ClaimsSchema, type NormalizedOptions, type TokenSource } from './options.js';
-export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions } from './cookie-header.js';
+export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions } from './set-cookie.js';
 export { toRequestView, type AuthInput, type NodeRequestLike, type PlainRequestLike, type RequestView } from './request.js';
 export { parseScopes, missingScopes, hasAnyScope } from './scopes.js';
 export { ORGANIZATION_AUDIENCE_PREFIX } from './claims.js';
@@ -31,7 +31,7 @@ export { definePolicy, isPolicy, policyError, type Policy } from './policies.js'
 export { createPolicyMemo, type PolicyMemo, type PolicyMemoOptions } from './policy-memo.js';
 export { parseRequirement, REQUIREMENT_KEYS, type ParseRequirementOptions, type Requirement, type RequirementResolver, type ScopeRequirement } from './requirement.js';
 export { evaluateRequirement, type RequirementOperation, type RequirementOutcome } from './evaluate-requirement.js';
-export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './http-response.js';
+export { authErrorResponse, authErrorToResponse, type AuthErrorResponse } from './error-response.js';
 export { resolveKit, type KitOrOptions } from './resolve-kit.js';
 export { createConnectionAuthContext, upgradeRequestInput, type ConnectionCredentials } from './connection-credentials.js';
 export { createLiveAuthorization, liveExpiryError, type LiveAuthorization, type LiveAuthorizationSource } from './live-authorization.js';

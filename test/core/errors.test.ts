@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { AUTH_ERROR_TABLE, AuthError, isAuthError, type AuthErrorCode } from '../../src/core/errors.js';
-import { authErrorResponse, authErrorToResponse } from '../../src/core/http-response.js';
+import { authErrorResponse, authErrorToResponse } from '../../src/core/error-response.js';
 
 describe('AuthError and the error table', () => {
   it('missing_token has a challenge without an error code (RFC 6750 §3.1)', () => {

@@ -6,7 +6,7 @@
 import type { ServerResponse } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { AuthContext } from '../../src/core/context.js';
-import { authErrorResponse } from '../../src/core/http-response.js';
+import { authErrorResponse } from '../../src/core/error-response.js';
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import { AUDIENCE, startForge, type Forge } from '../security/forge.js';
 import { jwksAnswer } from '../helpers/serve-json.js';

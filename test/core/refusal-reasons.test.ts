@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAuthKit, type AuthKit } from '../../src/core/kit.js';
 import { AUTH_ERROR_TABLE, AuthError, isAuthError, refusal, type AuthErrorCode } from '../../src/core/errors.js';
-import { authErrorResponse } from '../../src/core/http-response.js';
+import { authErrorResponse } from '../../src/core/error-response.js';
 import { DEFAULT_REFUSAL_REASON, REFUSAL_REASONS, isRefusalReason, type RefusalReason } from '../../src/core/refusal-reasons.js';
 import type { AuthKitOptions } from '../../src/core/options.js';
 import { createTestIssuer, type TestIssuer } from '../../src/testing/index.js';

@@ -1,7 +1,7 @@
 import { parseCookie as parse, parseSetCookie } from 'cookie';
 import { SignJWT, generateKeyPair } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildAuthCookieHeader, buildGuestCookieHeader, MAX_COOKIE_AGE } from '../../src/core/cookie-header.js';
+import { buildAuthCookieHeader, buildGuestCookieHeader, MAX_COOKIE_AGE } from '../../src/core/set-cookie.js';
 import { toRequestView } from '../../src/core/request.js';
 
 let jwt: string;
