@@ -22,8 +22,8 @@ const isDate = (v: unknown): v is number => typeof v === 'number' && Number.isFi
 
 /**
  * Check `iss`, `aud` and the shape of the standard claims, before any
- * signature work. Messages never echo the expected issuer or audience (the
- * seed told any caller which values to forge).
+ * signature work. Messages never echo the expected issuer or audience (that
+ * would tell any caller which values to forge).
  *
  * @example
  * ```ts

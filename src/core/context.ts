@@ -1,6 +1,6 @@
 import type { AuthError } from './errors.js';
 
-/** Fields every {@link AuthContext} variant has (the seed's fields kept). */
+/** Fields every {@link AuthContext} variant has, so they can be read before narrowing on `status`. */
 interface AuthContextBase {
   /** Scopes granted by the token (empty for guests and anonymous callers). */
   scopes: readonly string[];
@@ -24,7 +24,7 @@ export interface AuthenticatedContext<TClaims = Record<string, unknown>> extends
   isGuest: false;
   /** The token's `sub`. */
   userId: string;
-  /** Always `undefined` for an authenticated caller (seed field). */
+  /** Always `undefined` for an authenticated caller (kept so every variant has the same fields). */
   guestId: undefined;
   /** The token's `client_id` (Logto always sets it), or `undefined`. */
   clientId: string | undefined;

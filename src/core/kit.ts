@@ -45,7 +45,7 @@ export interface AuthKit<TClaims = Record<string, unknown>> {
    * ```
    */
   authenticate(input: AuthInput): AuthContext<TClaims> | Promise<AuthContext<TClaims>>;
-  /** Like `createAuthContext`, but rejects with the `AuthError` when the result is anonymous (the seed's contract). */
+  /** Like `createAuthContext`, but rejects with the `AuthError` when the result is anonymous (a throwing contract for generic code). */
   verifyAuth(input: AuthInput): Promise<AuthContext<TClaims>>;
   /** Verify one token string; rejects with an `AuthError`. */
   verifyToken(token: string): Promise<VerifiedToken<TClaims>>;

@@ -16,7 +16,7 @@ export function parseScopes(scope: unknown): string[] {
 
 /**
  * The scopes of `required` that `granted` lacks, matched as whole words, so
- * `read` never matches `read:all` (the seed matched substrings).
+ * `read` never matches `read:all` (a substring match would grant it).
  *
  * @example
  * ```ts

@@ -1,7 +1,7 @@
 import { resolveKit, type AuthContext, type KitOrOptions } from 'logto-authkit';
 
 /**
- * The seed's one-shot check for a Next.js request (route handler, server
+ * A one-shot check for a Next.js request (route handler, server
  * action with `headers()`, proxy): resolves to the auth context, rejects with
  * an `AuthError` when there is no valid token and `allowGuest` is off. Calls
  * with equal options share one kit (key set and token cache).
