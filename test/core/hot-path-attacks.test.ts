@@ -246,6 +246,18 @@ describe('issuers and requirements against hot tokens', () => {
     }
   });
 
+  it('a hot cookie-borne token is still refused on a cross-site POST (CSRF is checked before any cache)', async () => {
+    const kit = makeKit();
+    const token = await issuer.mintToken({ sub: 'cookie-user' });
+    const sameSite = { method: 'GET', headers: { cookie: `logto_authtoken=${token}`, 'sec-fetch-site': 'same-origin', host: 'api.test' } };
+    const crossSite = { method: 'POST', headers: { cookie: `logto_authtoken=${token}`, 'sec-fetch-site': 'cross-site', host: 'api.test' } };
+    for (let i = 0; i < 3; i++) expect((await kit.authenticate(sameSite)).userId).toBe('cookie-user');
+    const answer = kit.authenticate(crossSite);
+    expect(answer).not.toBeInstanceOf(Promise);
+    expect((answer as AuthContext).error).toMatchObject({ code: 'csrf_rejected', status: 403 });
+    expect((await kit.authenticate(sameSite)).userId).toBe('cookie-user');
+  });
+
   // BUG: the hot map returns one frozen context object to every request of a token, and its
   // `expiresAt` is a mutable Date (contextOf promises "a Date of the request's own").
   it.fails('a handler mutating its context’s expiresAt does not change what the next request with the token sees', async () => {
