@@ -4,6 +4,7 @@ import { refusal, type AuthError } from './errors.js';
 import { policyError, type Policy } from './policies.js';
 import { createPolicyMemo, type PolicyMemo } from './policy-memo.js';
 import type { Requirement, RequirementResolver } from './requirement.js';
+import { isThenable } from './thenable.js';
 
 /** What an adapter knows about the operation being decided. */
 export interface RequirementOperation<TResolver extends RequirementResolver = RequirementResolver> {
@@ -19,9 +20,6 @@ export interface RequirementOperation<TResolver extends RequirementResolver = Re
 
 /** The verdict: the error to answer with, or `undefined` to let the operation run. */
 export type RequirementOutcome = AuthError | undefined;
-
-const isPromise = (value: unknown): value is PromiseLike<unknown> =>
-  typeof value === 'object' && value !== null && typeof (value as PromiseLike<unknown>).then === 'function';
 
 // A resolver that cannot tell the organization (bad input, a failed lookup) must refuse, never fall through.
 const unresolved = (cause: unknown): AuthError => refusal('organization_unresolved', { cause });
@@ -63,7 +61,7 @@ export function evaluateRequirement<TResolver extends RequirementResolver>(
   } catch (cause) {
     return unresolved(cause);
   }
-  if (isPromise(addressed)) {
+  if (isThenable(addressed)) {
     return Promise.resolve(addressed).then(
       (id) => organizationError(auth, id) ?? afterOrganization(auth, requirement, operation),
       unresolved,

@@ -8,6 +8,7 @@
 import type { NormalizedOptions } from './options.js';
 import { organizationSubject, type RevocationStore } from './revocation-store.js';
 import { isAuthError, refusal, type AuthError } from './errors.js';
+import { isThenable } from './thenable.js';
 
 /** See {@link createRevocationCheck}. */
 export interface RevocationCheck {
@@ -43,19 +44,31 @@ export function createRevocationCheck(options: Pick<NormalizedOptions<unknown>, 
   const unreachable = (error: unknown): AuthError =>
     // A store that cannot answer is an outage (503), never "your token is bad" (401 signs users out).
     isAuthError(error) ? error : refusal('revocation_unavailable', { message: 'the revocation store cannot be reached', cause: error });
-  const settle = async (answer: Promise<number | undefined>): Promise<number | undefined> => {
-    try {
-      return await answer;
-    } catch (error) {
-      throw unreachable(error);
-    }
+  // The store's answer, checked: a time in ms, or none. Anything else (NaN, a date string, an
+  // object) compares as "not revoked", so it is an outage (503), never a pass.
+  const revokedAt = (at: unknown): number | undefined => {
+    if (at === undefined || at === null) return undefined;
+    if (typeof at === 'number' && !Number.isNaN(at)) return at;
+    throw unreachable(new TypeError('the revocation store answered neither a time in ms nor undefined'));
   };
-  const read = (sub: string, iss: string): ReturnType<RevocationStore['getRevokedAt']> => {
+  const settle = async (answer: PromiseLike<unknown>): Promise<number | undefined> => {
+    let at: unknown;
     try {
-      return (revocation as RevocationStore).getRevokedAt(sub, iss);
+      at = await answer;
     } catch (error) {
       throw unreachable(error);
     }
+    return revokedAt(at);
+  };
+  // Any thenable is awaited (a promise of another realm or library too); the result is then this realm's promise.
+  const read = (sub: string, iss: string): number | undefined | Promise<number | undefined> => {
+    let answer: unknown;
+    try {
+      answer = (revocation as RevocationStore).getRevokedAt(sub, iss);
+    } catch (error) {
+      throw unreachable(error);
+    }
+    return isThenable(answer) ? settle(answer) : revokedAt(answer);
   };
   const refuseIfRevoked = (at: number | undefined, issuedAtMs: number): void => {
     if (at !== undefined && issuedAtMs < at) throw refusal('revoked');

@@ -133,9 +133,9 @@ describe('revocation against cached and hot tokens', () => {
     expect(await codeOf(kit, plain)).toBe('authenticated');
   });
 
-  // BUG: `answer instanceof Promise` decides sync vs async; anything else is compared as a number
-  // (`issuedAtMs < thenable` is false), so a revoked token is accepted: fail-open.
-  it.fails('a revocation store answering with a promise of another realm (or any thenable) is still awaited, never read as "not revoked"', async () => {
+  // Regression: `answer instanceof Promise` decided sync vs async, and anything else was compared as a
+  // number (`issuedAtMs < thenable` is false), so a revoked token was accepted: fail-open.
+  it('a revocation store answering with a promise of another realm (or any thenable) is still awaited, never read as "not revoked"', async () => {
     const now = Date.now();
     const foreignPromise = vm.runInNewContext('(value) => Promise.resolve(value)') as (value: number) => Promise<number>;
     const storeOf = (answer: () => Promise<number>): RevocationStore => ({ getRevokedAt: answer, revoke: async () => undefined });
@@ -146,6 +146,27 @@ describe('revocation against cached and hot tokens', () => {
       expect(await codeOf(kit, token)).toBe('revoked');
       expect(await codeOf(kit, token)).toBe('revoked');
     }
+  });
+});
+
+describe('revocation answers that are not a time', () => {
+  it.each([
+    ['NaN', () => Number.NaN],
+    ['a date string', () => new Date().toISOString()],
+    ['an object', () => ({ before: Date.now() })],
+    ['a promise of a string', async () => String(Date.now())],
+  ])('a store answering %s is an outage (503), never "not revoked"', async (_name, answer) => {
+    const revocation = { getRevokedAt: answer, revoke: async () => undefined } as unknown as RevocationStore;
+    const kit = makeKit({ revocation });
+    const auth = await authOf(kit, await issuer.mintToken({ sub: 'odd-store' }));
+    expect(auth.status).toBe('anonymous');
+    expect(auth.error?.reason).toBe('revocation_unavailable');
+    expect(auth.error?.status).toBe(503);
+  });
+
+  it('a store answering null (no entry) lets a token through, like undefined', async () => {
+    const revocation = { getRevokedAt: () => null, revoke: async () => undefined } as unknown as RevocationStore;
+    expect(await codeOf(makeKit({ revocation }), await issuer.mintToken({ sub: 'null-store' }))).toBe('authenticated');
   });
 });
 
