@@ -69,7 +69,7 @@ export function verifiedPayload<TClaims>(payload: Record<string, unknown>, claim
 /**
  * The authenticated context of one request presenting `token`, over a shared {@link verifiedPayload}.
  * Made per request (a few hundred bytes of young garbage, no freezing walk): `token` is the
- * presented string and `expiresAt` a `Date` of the request's own, since a `Date` is mutable.
+ * presented string, and each read of `expiresAt` gives a new `Date`, since a `Date` is mutable.
  *
  * @example
  * ```ts
@@ -81,6 +81,7 @@ export function contextOf<TClaims>(token: string, verified: VerifiedPayload<TCla
   const { organizationId, isOrganizationToken } = organizationOf(payload);
   const sub = payload.sub as string;
   const clientId = typeof payload.client_id === 'string' ? payload.client_id : undefined;
+  const expMs = (payload.exp as number) * 1000;
   return Object.freeze({
     status: 'authenticated',
     isAuthenticated: true,
@@ -93,7 +94,11 @@ export function contextOf<TClaims>(token: string, verified: VerifiedPayload<TCla
     organizationId,
     isOrganizationToken,
     token,
-    expiresAt: new Date((payload.exp as number) * 1000),
+    // A Date is mutable and a context may serve every request of its token (the verifier's hot
+    // entries): each read is a Date of the reader's own.
+    get expiresAt() {
+      return new Date(expMs);
+    },
     // docs/logto.md "Access token": machine-to-machine tokens have sub === client_id.
     isMachine: clientId !== undefined && clientId === sub,
     scopes,

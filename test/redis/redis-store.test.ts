@@ -61,7 +61,7 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     await redis.close();
   });
 
-  it('a revocation on one instance reaches another and clears its token cache within 100 ms; reads are synchronous', async () => {
+  it('a revocation on one instance reaches another and clears its token cache; reads are synchronous', async () => {
     const a = await instance();
     const b = await instance();
     const token = await issuer.mintToken({ sub: 'shared-user' }, { now: Date.now() - 5_000 });
@@ -71,8 +71,8 @@ describe.skipIf(redisServerMissing())('createRedisRevocationStore (real redis-se
     await a.kit.revoke({ sub: 'shared-user' });
     await until(() => b.store.getRevokedAt('shared-user', issuer.issuer) !== undefined);
     const elapsed = performance.now() - start;
+    // Printed, not asserted: tests assert no times.
     console.log(`in-process Redis propagation: ${elapsed.toFixed(1)} ms`);
-    expect(elapsed).toBeLessThan(100);
     expect(typeof b.store.getRevokedAt('shared-user', issuer.issuer)).toBe('number');
     expect((await refusal(b.kit, token))?.code).toBe('token_revoked');
   });

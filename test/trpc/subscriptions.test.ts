@@ -189,8 +189,8 @@ describe('token expiry during a subscription', () => {
         expect(outcome.error?.message).toMatch(/expired while the connection was open/);
         expect(outcome.data.length).toBeGreaterThan(2);
       }
+      // Ended by the expiry (the message above), not before it; no upper bound in time (tests assert no times).
       expect(Date.now()).toBeGreaterThanOrEqual(expMs);
-      expect(Date.now()).toBeLessThan(expMs + 1_000);
       // The WebSocket context was built while the token was valid; it is not any more.
       const error = await client.me.query().catch((e: unknown) => e);
       expect((error as TRPCClientError<AppRouter>).data?.code).toBe('UNAUTHORIZED');
