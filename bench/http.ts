@@ -8,6 +8,7 @@
 import { createTestIssuer } from '../src/testing/index.js';
 import { FRAMEWORKS, SERVER_KINDS, type ServerKind } from './http/kinds.js';
 import { checkServer, loadServer, startServers, type LoadOptions, type RunningServer } from './http/load.js';
+import { kitSource } from './http/kit-source.js';
 import { pinCores } from './http/pinning.js';
 import { alternate, inRounds, median } from './lib/measure.js';
 import { ratioTarget, type RateResult, type TargetResult } from './lib/results.js';
@@ -68,7 +69,7 @@ export async function benchHTTP(options: HTTPBenchOptions, log: (line: string) =
   let servers = new Map<ServerKind, RunningServer>();
   const samples = new Map<ServerKind, number[]>(SERVER_KINDS.map((kind) => [kind, []]));
   const cpu = new Map<ServerKind, number[]>(SERVER_KINDS.map((kind) => [kind, []]));
-  const notes: string[] = [`HTTP and WebSocket: ${pinCores().note}.`];
+  const notes: string[] = [`HTTP and WebSocket: ${pinCores().note}; ${kitSource().note}.`];
   try {
     const tokens = await mintMany(issuer, 100);
     const forged = await forgeBadSignature(issuer);

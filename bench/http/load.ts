@@ -7,6 +7,7 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { checksTokens, type ServerKind, type WSKind } from './kinds.js';
+import { kitSource } from './kit-source.js';
 import { pinCores } from './pinning.js';
 
 /** Load settings. */
@@ -47,10 +48,13 @@ const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
  * const server = await startServer('express-authkit', issuer.logtoUrl, issuer.audience)
  * ```
  */
-export async function startServer(kind: ServerKind | WSKind, logtoUrl: string, audience: string): Promise<RunningServer> {
+export async function startServer(kind: ServerKind | WSKind, logtoUrl: string, audience: string, checkout?: string): Promise<RunningServer> {
   const [pin, ...pinArgs] = pinCores().serverPrefix;
   // Pinned, taskset execs node in place: the IPC channel is inherited as with a plain fork.
-  const child = fork(SERVER, [kind, logtoUrl, audience], {
+  // `checkout`: another working tree's server and kit (tsx reads the tsconfig of the working directory), to compare two versions in one run.
+  const child = fork(checkout ? `${checkout}/bench/http/server.ts` : SERVER, [kind, logtoUrl, audience], {
+    ...(checkout ? { cwd: checkout } : {}),
+    env: { ...process.env, ...kitSource(checkout).env },
     ...(pin ? { execPath: pin } : {}),
     execArgv: [...pinArgs, ...(pin ? [process.execPath] : []), ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

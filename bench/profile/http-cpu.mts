@@ -3,6 +3,7 @@
  * measured in alternation over rounds (medians), and optionally a CPU profile of each server
  * summarised as the share of its busy samples spent in the kit (any frame under `src/`).
  * `node --import tsx bench/profile/http-cpu.mts [--prof] [--rounds=n] [--seconds=s] kind...`
+ * `kind@/path/to/checkout` runs that checkout's server and kit (before/after in one run).
  * `--summarise file...` only summarises profiles already written. Profiles go to /tmp/prof/http-<kind>/ (pinning as in the benchmark; BENCH_PIN=0 turns it off).
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -67,20 +68,21 @@ const issuer = await createTestIssuer();
 const tokens = await mintMany(issuer, 100);
 const forged = await forgeBadSignature(issuer);
 const servers = new Map<ServerKind, RunningServer>();
-const dir = (kind: string): string => `/tmp/prof/http-${kind}`;
+const dir = (kind: string): string => `/tmp/prof/http-${kind.replace(/[^\w-]/g, '_')}`;
 for (const kind of kinds) {
   if (prof) rmSync(dir(kind), { recursive: true, force: true }), mkdirSync(dir(kind), { recursive: true });
   process.env.BENCH_SERVER_ARGS = prof ? `--cpu-prof --cpu-prof-dir=${dir(kind)}` : '';
-  const server = await startServer(kind, issuer.logtoUrl, issuer.audience);
+  const [name, checkout] = kind.includes('@') ? (kind.split('@') as [ServerKind, string]) : [kind, undefined];
+  const server = await startServer(name, issuer.logtoUrl, issuer.audience, checkout);
   servers.set(kind, server);
-  await checkServer(kind, server.port, tokens[0]!, 'user-0', forged);
-  await loadServer(kind, server, tokens, { warmupSeconds: 0, seconds: 2 });
+  await checkServer(name, server.port, tokens[0]!, 'user-0', forged);
+  await loadServer(name, server, tokens, { warmupSeconds: 0, seconds: 2 });
 }
 const cpu = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
 const rate = new Map<ServerKind, number[]>(kinds.map((k) => [k, []]));
 for (let r = 0; r < rounds; r++) {
   for (const kind of r % 2 ? [...kinds].reverse() : kinds) {
-    const result = await loadServer(kind, servers.get(kind)!, tokens, { seconds, warmupSeconds: 0.3 });
+    const result = await loadServer(kind.split('@')[0] as ServerKind, servers.get(kind)!, tokens, { seconds, warmupSeconds: 0.3 });
     cpu.get(kind)!.push(result.serverCpuMicrosPerRequest);
     rate.get(kind)!.push(result.requestsPerSec);
   }
