@@ -34,7 +34,7 @@ function summarise(file: string): string {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const KIT = /\/src\/(core|express|hono|graphql|trpc|fastify)\/|node_modules\/(jose|cookie)\//;
+  const KIT = /\/src\/(core|express|hono|graphql|trpc|fastify)\/|^(?!.*node_modules).*\/dist\/|node_modules\/(jose|cookie)\//;
   const owner = (id: number | undefined): 'kit' | 'other' => {
     for (let at = id; at !== undefined; at = parent.get(at)) {
       const url = byId.get(at)!.callFrame.url;
