@@ -2,6 +2,8 @@
  * `npm run bench`: every benchmark, one machine, one run. Writes
  * `bench/results.json`, `bench/RESULTS.md` and `bench/results.svg`.
  * `BENCH_QUICK=1` runs two short rounds of everything (for trying the harness, not for results).
+ * `BENCH_ROUNDS=n` sets the rounds. `BENCH_ONLY=http` (or `ws`, or `http,ws`) runs only those and prints their rows instead of
+ * writing the results files, which stay a record of complete runs.
  */
 import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
@@ -22,7 +24,7 @@ const here = (file: string): string => fileURLToPath(new URL(file, import.meta.u
 const t0 = performance.now();
 const log = (line: string): void => void process.stderr.write(`[bench +${Math.round((performance.now() - t0) / 1000)} s] ${line}\n`);
 const quick = process.env.BENCH_QUICK === '1';
-const ROUNDS = quick ? 2 : 5;
+const ROUNDS = Number(process.env.BENCH_ROUNDS) || (quick ? 2 : 5);
 
 interface MemoryRun {
   entries: number;
@@ -54,6 +56,17 @@ async function benchMemory(runs: number): Promise<TargetResult> {
   );
 }
 
+const only = process.env.BENCH_ONLY?.split(',').map((name) => name.trim());
+if (only) {
+  const ws = only.includes('ws') ? await benchWebSocket({ rounds: ROUNDS, seconds: quick ? 1 : 2 }, log) : { rates: [], targets: [], notes: [] };
+  const http = only.includes('http')
+    ? await benchHTTP({ rounds: ROUNDS, seconds: quick ? 1 : 3, warmupSeconds: quick ? 0.3 : 0.5, firstWarmupSeconds: quick ? 0.5 : 2, connections: 50 }, log)
+    : { rates: [], targets: [], notes: [] };
+  for (const t of [...http.targets, ...ws.targets]) log(`${t.met ? 'met   ' : 'MISSED'} ${t.id}: ${t.value.toFixed(3)} (rounds ${(t.rounds ?? []).map((r) => r.toFixed(2)).join(', ')}) ${t.detail}`);
+  for (const note of [...http.notes, ...ws.notes]) log(note);
+  process.exit(0);
+}
+
 const started = performance.now();
 const loadBefore = loadavg()[0] ?? 0;
 const es384 = await benchAlgorithm('ES384', { uniqueCount: quick ? 400 : 1000, rounds: ROUNDS, uniqueTarget: 0.97 }, log);
@@ -78,6 +91,7 @@ const results: BenchResults = {
     `1-minute load average ${loadBefore.toFixed(2)} before and ${loadAfter.toFixed(2)} after the run on ${cpu.length} cores${loadBefore > 1 || loadAfter > 1 ? ': other work shared the machine, so absolute rates are noisy; the ratios compare rates measured back to back in the same round' : ''}.`,
     ...(quick ? ['BENCH_QUICK=1: two short rounds, not for publication.'] : []),
     ...http.notes,
+    ...ws.notes,
   ],
 };
 

@@ -58,7 +58,7 @@ async function check(kind: WSKind, port: number, token: string, forged: string):
   }
 }
 
-async function callsPerSecond(client: MeClient, seconds: number, inFlight: number): Promise<number> {
+async function callsPerSecond(client: MeClient, seconds: number, inFlight: number): Promise<{ rate: number; calls: number }> {
   let calls = 0;
   const until = performance.now() + seconds * 1000;
   const worker = async (): Promise<void> => {
@@ -69,7 +69,7 @@ async function callsPerSecond(client: MeClient, seconds: number, inFlight: numbe
   };
   const t0 = performance.now();
   await Promise.all(Array.from({ length: inFlight }, worker));
-  return (calls / (performance.now() - t0)) * 1000;
+  return { rate: (calls / (performance.now() - t0)) * 1000, calls };
 }
 
 /**
@@ -80,7 +80,7 @@ async function callsPerSecond(client: MeClient, seconds: number, inFlight: numbe
  * const { targets } = await benchWebSocket({ rounds: 5 }, console.log)
  * ```
  */
-export async function benchWebSocket(options: WSBenchOptions, log: (line: string) => void): Promise<{ rates: RateResult[]; targets: TargetResult[] }> {
+export async function benchWebSocket(options: WSBenchOptions, log: (line: string) => void): Promise<{ rates: RateResult[]; targets: TargetResult[]; notes: string[] }> {
   const rounds = options.rounds ?? 5;
   const seconds = options.seconds ?? 2;
   const inFlight = options.inFlight ?? 50;
@@ -88,6 +88,7 @@ export async function benchWebSocket(options: WSBenchOptions, log: (line: string
   let servers = new Map<WSKind, RunningServer>();
   const sockets = new Map<WSKind, ReturnType<typeof connect>>();
   const samples = new Map<WSKind, number[]>(WS_KINDS.map((kind) => [kind, []]));
+  const cpu = new Map<WSKind, number[]>(WS_KINDS.map((kind) => [kind, []]));
   try {
     const token = await issuer.mintToken({ sub: 'ws-user', scope: 'read:posts write:posts' });
     const forged = await forgeBadSignature(issuer);
@@ -102,9 +103,13 @@ export async function benchWebSocket(options: WSBenchOptions, log: (line: string
     }
     await inRounds(rounds, async (round) => {
       for (const kind of alternate(round, WS_KINDS)) {
-        const rate = await callsPerSecond(sockets.get(kind)!.client, seconds, inFlight);
-        log(`ws round ${round + 1}/${rounds}: ${kind} ${rate.toFixed(0)} calls/s`);
+        const server = servers.get(kind)!;
+        const cpuBefore = await server.cpuMicros();
+        const { rate, calls } = await callsPerSecond(sockets.get(kind)!.client, seconds, inFlight);
+        const perCall = ((await server.cpuMicros()) - cpuBefore) / Math.max(1, calls);
+        log(`ws round ${round + 1}/${rounds}: ${kind} ${rate.toFixed(0)} calls/s, server CPU ${perCall.toFixed(1)} µs/call`);
         samples.get(kind)!.push(rate);
+        cpu.get(kind)!.push(perCall);
       }
     });
   } finally {
@@ -113,7 +118,9 @@ export async function benchWebSocket(options: WSBenchOptions, log: (line: string
     await issuer.close();
   }
   const s = (kind: WSKind): number[] => samples.get(kind) ?? [];
+  const c = (kind: WSKind): string => `${median(cpu.get(kind) ?? []).toFixed(1)} µs`;
   return {
+    notes: [`tRPC WebSocket: server CPU per call (median of rounds): no auth ${c('trpc-ws-none')}, verified at connect ${c('trpc-ws-connect')}, re-verified per call ${c('trpc-ws-authkit')}.`],
     rates: [
       { id: 'ws-trpc-ws-none', label: 'tRPC over WebSocket (wsLink), no auth (calls/s)', perSec: median(s('trpc-ws-none')) },
       { id: 'ws-trpc-ws-connect', label: 'tRPC over WebSocket + authkit, token checked when the socket opens only (calls/s)', perSec: median(s('trpc-ws-connect')) },

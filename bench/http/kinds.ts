@@ -1,6 +1,9 @@
-/** Every server the load benchmark starts (see `server.ts`), grouped by framework: none, authkit, then the peers. */
+/**
+ * Every server the load benchmark starts (see `server.ts`), grouped by framework: none, authkit,
+ * the peer, then other authkit forms of the same route (see {@link EXTRA_ROWS}).
+ */
 export const FRAMEWORKS = {
-  express: ['express-none', 'express-authkit', 'express-jwt-bearer'],
+  express: ['express-none', 'express-authkit', 'express-jwt-bearer', 'express-authkit-one-layer'],
   fastify: ['fastify-none', 'fastify-authkit', 'fastify-jose'],
   hono: ['hono-none', 'hono-authkit', 'hono-jose'],
   yoga: ['yoga-none', 'yoga-authkit', 'yoga-jwt-plugin'],

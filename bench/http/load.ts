@@ -7,6 +7,8 @@ import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import { checksTokens, type ServerKind, type WSKind } from './kinds.js';
+import { kitSource } from './kit-source.js';
+import { pinCores } from './pinning.js';
 
 /** Load settings. */
 export interface LoadOptions {
@@ -24,11 +26,15 @@ export interface LoadResult {
   /** Responses other than 2xx, or errors; must be 0 for a valid run. */
   failures: number;
   latencyP99Ms: number;
+  /** The server process's CPU time (user + system) per request over the measured run, µs. */
+  serverCpuMicrosPerRequest: number;
 }
 
 /** A server process of `server.ts`. */
 export interface RunningServer {
   port: number;
+  /** The server process's CPU time so far (user + system), µs. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -42,13 +48,27 @@ const SERVER = fileURLToPath(new URL('./server.ts', import.meta.url));
  * const server = await startServer('express-authkit', issuer.logtoUrl, issuer.audience)
  * ```
  */
-export async function startServer(kind: ServerKind | WSKind, logtoUrl: string, audience: string): Promise<RunningServer> {
-  const child = fork(SERVER, [kind, logtoUrl, audience], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startServer(kind: ServerKind | WSKind, logtoUrl: string, audience: string, checkout?: string): Promise<RunningServer> {
+  const [pin, ...pinArgs] = pinCores().serverPrefix;
+  // Pinned, taskset execs node in place: the IPC channel is inherited as with a plain fork.
+  // `checkout`: another working tree's server and kit (tsx reads the tsconfig of the working directory), to compare two versions in one run.
+  const child = fork(checkout ? `${checkout}/bench/http/server.ts` : SERVER, [kind, logtoUrl, audience], {
+    ...(checkout ? { cwd: checkout } : {}),
+    env: { ...process.env, ...kitSource(checkout).env },
+    ...(pin ? { execPath: pin } : {}),
+    execArgv: [...pinArgs, ...(pin ? [process.execPath] : []), ...(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean) ?? []), '--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message) => resolve((message as { port: number }).port));
     child.once('exit', (code) => reject(new Error(`server ${kind} exited with ${code}`)));
   });
-  return { port, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill())) };
+  const cpuMicros = () =>
+    new Promise<number>((resolve) => {
+      child.once('message', (message) => resolve((message as { cpu: number }).cpu));
+      child.send('cpu');
+    });
+  return { port, cpuMicros, stop: () => new Promise<void>((resolve) => (child.once('exit', () => resolve()), child.kill('SIGINT'))) };
 }
 
 const isYoga = (kind: ServerKind): boolean => kind.startsWith('yoga');
@@ -108,15 +128,18 @@ function run(kind: ServerKind, port: number, tokens: readonly string[], connecti
  *
  * @example
  * ```ts
- * const r = await loadServer('express-authkit', server.port, tokens, { connections: 50 })
+ * const r = await loadServer('express-authkit', server, tokens, { connections: 50 })
  * ```
  */
-export async function loadServer(kind: ServerKind, port: number, tokens: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
+export async function loadServer(kind: ServerKind, server: RunningServer, tokens: readonly string[], options: LoadOptions = {}): Promise<LoadResult> {
   const connections = options.connections ?? 50;
   const warmup = options.warmupSeconds ?? 0.5;
-  if (warmup > 0) await run(kind, port, tokens, connections, warmup);
-  const result = await run(kind, port, tokens, connections, options.seconds ?? 3);
+  if (warmup > 0) await run(kind, server.port, tokens, connections, warmup);
+  const cpuBefore = await server.cpuMicros();
+  const result = await run(kind, server.port, tokens, connections, options.seconds ?? 3);
+  const cpu = (await server.cpuMicros()) - cpuBefore;
   return {
+    serverCpuMicrosPerRequest: cpu / Math.max(1, result.requests.total),
     // Total over the measured time: `requests.average` is a mean of 1-second buckets and drops a partial one.
     requestsPerSec: result.requests.total / (result.duration || options.seconds || 3),
     failures: result.non2xx + result.errors + result.timeouts,

@@ -175,6 +175,8 @@ async function build(name: string | undefined): Promise<Server> {
       return expressApp([], () => 'anonymous');
     case 'express-authkit':
       return expressApp([authMiddleware(kit()), requireAuth()], (req) => req.auth?.userId);
+    case 'express-authkit-one-layer':
+      return expressApp([authMiddleware(kit(), {})], (req) => req.auth?.userId);
     case 'express-jwt-bearer':
       return expressApp([jwtBearer({ issuerBaseURL: issuer, audience, tokenSigningAlg: 'ES384' })], (req) => (req.auth as unknown as { payload: { sub?: string } }).payload.sub);
     case 'fastify-none':
@@ -221,3 +223,11 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ port: (server.address() as AddressInfo).port });
 });
 process.on('disconnect', () => process.exit(0));
+// SIGINT ends the process normally, so that `--cpu-prof` (BENCH_SERVER_ARGS) writes its profile.
+process.on('SIGINT', () => process.exit(0));
+// The parent's CPU probe: this process's CPU time so far, µs (server CPU per request, immune to the load generator's share).
+process.on('message', (message) => {
+  if (message !== 'cpu') return;
+  const { user, system } = process.cpuUsage();
+  process.send?.({ cpu: user + system });
+});

@@ -160,7 +160,9 @@ class View implements RequestView {
     const lower = name.toLowerCase();
     const found = this.values(lower);
     if (found.length === 0) return undefined;
-    if (lower === 'authorization' && this.headerCount(lower) > 1) return undefined;
+    // A Fetch `Headers` alone merges repeats into one value (its count is 1, nothing to ask); records and raw header lists can tell.
+    const countable = this.fetchHeaders === undefined || this.rawHeaders !== undefined;
+    if (lower === 'authorization' && countable && this.headerCount(lower) > 1) return undefined;
     return found.length === 1 ? found[0] : found.join(lower === 'cookie' ? '; ' : ', ');
   }
 

@@ -1,4 +1,4 @@
-import { authErrorResponse, evaluateRequirement, parseRequirement, type AuthError, type AuthRequirement, type Policy } from 'logto-authkit';
+import { authErrorResponse, evaluateRequirement, parseRequirement, type AuthError, type AuthRequirement, type Policy, type RequirementOperation } from 'logto-authkit';
 import type { Request, RequestHandler, Response } from 'express';
 
 /** Options of {@link requireAuth}: the core's requirement, with the organization optionally read from the request. */
@@ -19,6 +19,9 @@ export interface RequireAuthOptions extends Omit<AuthRequirement, 'organization'
 }
 
 type RequestResolver = (req: Request) => unknown;
+
+// The operation of a requirement that reads nothing of the request (no organization resolver, no policy).
+const NOTHING_READ: RequirementOperation<RequestResolver> = Object.freeze({});
 
 /**
  * Answers an auth failure: status and `WWW-Authenticate` from the error table,
@@ -56,15 +59,19 @@ export function sendAuthError(res: Response, error: AuthError): void {
  */
 export function requireAuth(options: RequireAuthOptions = {}): RequestHandler {
   const requirement = parseRequirement<RequestResolver>(options, { entry: 'logto-authkit/express', name: 'requireAuth' });
+  // Only an organization resolver or a policy reads the request: without them nothing is built per request.
+  const readsRequest = requirement.organization !== undefined || requirement.policy !== undefined;
   return (req, res, next) => {
     const auth = req.auth;
     if (auth === undefined) {
       next(new Error('logto-authkit: requireAuth() needs authMiddleware() to run before it'));
       return;
     }
-    const decide = (error: AuthError | undefined): void => (error ? sendAuthError(res, error) : next());
-    const outcome = evaluateRequirement(auth, requirement, { resolveOrganization: (resolve) => resolve(req), context: req, args: () => req.params });
-    if (outcome instanceof Promise) outcome.then(decide, next);
-    else decide(outcome);
+    const outcome = readsRequest
+      ? evaluateRequirement(auth, requirement, { resolveOrganization: (resolve) => resolve(req), context: req, args: () => req.params })
+      : evaluateRequirement(auth, requirement, NOTHING_READ);
+    if (outcome instanceof Promise) outcome.then((error) => (error ? sendAuthError(res, error) : next()), next);
+    else if (outcome) sendAuthError(res, outcome);
+    else next();
   };
 }

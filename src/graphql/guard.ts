@@ -6,7 +6,7 @@
  * GraphQL error at the field's path.
  */
 import { responsePathAsArray, type GraphQLFieldResolver, type GraphQLResolveInfo } from 'graphql';
-import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthError, type PolicyMemo, type Requirement } from 'logto-authkit';
+import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthError, type PolicyMemo, type Requirement, type RequirementOperation } from 'logto-authkit';
 import type { AuthRule } from './directive-rules.js';
 import { reportDenial, toGraphQLError, type AuthGraphQLError } from './errors.js';
 
@@ -15,7 +15,12 @@ type ArgumentResolver = (args: Args) => unknown;
 interface Guard {
   rule: AuthRule;
   requirement: Requirement<ArgumentResolver>;
+  /** Whether an organization argument or a policy reads the field's arguments (else nothing is built per field). */
+  readsArgs: boolean;
 }
+
+// The operation of a rule that reads nothing of the field (no organizationArg, no policy).
+const NOTHING_READ: RequirementOperation<ArgumentResolver> = Object.freeze({});
 
 const isAuthContext = (value: unknown): value is AuthContext<unknown> =>
   typeof value === 'object' && value !== null && 'status' in value && (value.status === 'authenticated' || value.status === 'guest' || value.status === 'anonymous');
@@ -40,7 +45,7 @@ function toGuard(rule: AuthRule): Guard {
     },
     { entry: 'logto-authkit/graphql', name: `${rule.directive} on ${rule.where}` },
   );
-  return { rule, requirement };
+  return { rule, requirement, readsArgs: requirement.organization !== undefined || requirement.policy !== undefined };
 }
 
 // The object that stands for one execution. A query's fields share the operation's: graphql-js and
@@ -74,13 +79,15 @@ function deny(error: AuthError, rule: AuthRule, auth: AuthContext<unknown>, cont
 function check(guards: readonly Guard[], from: number, args: Args, context: unknown, info: GraphQLResolveInfo): AuthGraphQLError | undefined | Promise<AuthGraphQLError | undefined> {
   const auth = authOf(context);
   for (let i = from; i < guards.length; i++) {
-    const { rule, requirement } = guards[i] as Guard;
-    const outcome = evaluateRequirement(auth, requirement, {
-      resolveOrganization: (resolve) => resolve(args),
-      context,
-      args: () => args,
-      ...(requirement.policy ? { memo: memoOf(info) } : {}),
-    });
+    const { rule, requirement, readsArgs } = guards[i] as Guard;
+    const outcome = readsArgs
+      ? evaluateRequirement(auth, requirement, {
+          resolveOrganization: (resolve) => resolve(args),
+          context,
+          args: () => args,
+          ...(requirement.policy ? { memo: memoOf(info) } : {}),
+        })
+      : evaluateRequirement(auth, requirement, NOTHING_READ);
     if (outcome instanceof Promise) {
       return outcome.then((error) => (error ? deny(error, rule, auth, context, info) : check(guards, i + 1, args, context, info)));
     }

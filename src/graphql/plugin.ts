@@ -64,19 +64,39 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
     return { errors: [toGraphQLError(error, auth)] };
   };
 
+  // Hooks only where they act: with public introspection neither validation nor execution is touched,
+  // and Yoga (envelop) wraps `validate` and `execute` only for plugins that hook them.
+  const restricted: Pick<Plugin<LogtoAuthContext<TClaims>>, 'onValidate' | 'onExecute'> =
+    introspection === 'public'
+      ? {}
+      : {
+          // Yoga validates before it builds the context, so the caller is not known yet: with introspection
+          // restricted, nobody gets suggestions, which would otherwise spell out field names to anyone.
+          onValidate() {
+            return ({ result, setResult }) => {
+              if (result.length > 0) setResult(result.map(withoutSuggestion));
+            };
+          },
+          onExecute({ args, setResultAndStopExecution }) {
+            const auth = args.contextValue.auth;
+            const refusal = introspectionRefusal(args.document, auth);
+            if (refusal) return setResultAndStopExecution(refusal);
+            if (auth.status === 'authenticated') return;
+            // Variable coercion runs inside execute and suggests enum values ("Did you mean the enum value …").
+            return {
+              onExecuteDone({ result, setResult }) {
+                if (!isAsyncIterable(result) && result.errors) setResult({ ...result, errors: result.errors.map(withoutSuggestion) });
+              },
+            };
+          },
+        };
+
   return {
     // At createYoga for a fixed schema; per request for a schema factory (cached per schema).
     onSchemaChange({ schema }) {
       assertTransformed(schema);
     },
-    // Yoga validates before it builds the context, so the caller is not known yet: with introspection
-    // restricted, nobody gets suggestions, which would otherwise spell out field names to anyone.
-    onValidate() {
-      if (introspection === 'public') return;
-      return ({ result, setResult }) => {
-        if (result.length > 0) setResult(result.map(withoutSuggestion));
-      };
-    },
+    ...restricted,
     // Not async: for a cached token the context is extended before the hook returns, and Yoga
     // goes on without a promise; anything that needs waiting for returns its promise.
     onContextBuilding({ context, extendContext }) {
@@ -89,18 +109,6 @@ export function useLogtoAuth<TClaims = Record<string, unknown>>(kit: AuthKit<TCl
       if (auth instanceof Promise) return auth.then(extend);
       extend(auth);
       return undefined;
-    },
-    onExecute({ args, setResultAndStopExecution }) {
-      const auth = args.contextValue.auth;
-      const refusal = introspectionRefusal(args.document, auth);
-      if (refusal) return setResultAndStopExecution(refusal);
-      if (introspection === 'public' || auth.status === 'authenticated') return;
-      // Variable coercion runs inside execute and suggests enum values ("Did you mean the enum value …").
-      return {
-        onExecuteDone({ result, setResult }) {
-          if (!isAsyncIterable(result) && result.errors) setResult({ ...result, errors: result.errors.map(withoutSuggestion) });
-        },
-      };
     },
     onSubscribe({ args, setResultAndStopExecution }) {
       // A subscription payload can expose `query: Query`, so the gate runs here as in onExecute.

@@ -37,7 +37,9 @@ function withoutStatus(error: GraphQLError): GraphQLError {
  * ```
  */
 export function adjustHTTPStatus(result: ExecutionResult): ExecutionResult {
-  const errors = result.errors ?? [];
+  // Most results carry no error at all: nothing to look through.
+  if (!result.errors || result.errors.length === 0) return result;
+  const errors = result.errors;
   const denials = errors.map(findAuthGraphQLError);
   if (!denials.some(Boolean)) return result;
   if (allDenied(result, errors, denials)) {

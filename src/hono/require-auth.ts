@@ -1,5 +1,5 @@
-import { authErrorToResponse, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type AuthRequirement, type GuestContext, type Policy } from 'logto-authkit';
-import type { Context, MiddlewareHandler } from 'hono';
+import { authErrorToResponse, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type AuthError, type AuthRequirement, type GuestContext, type Policy, type RequirementOperation } from 'logto-authkit';
+import type { Context, MiddlewareHandler, Next } from 'hono';
 import type { LogtoAuthEnv } from './middleware.js';
 
 /** Options of {@link requireAuth}: the core's requirement, with the organization optionally read from the request. */
@@ -23,6 +23,9 @@ export type RequiredAuthEnv<AllowGuest extends boolean | undefined> = {
 
 type ContextResolver = (c: Context) => unknown;
 
+// The operation of a requirement that reads nothing of the context (no organization resolver, no policy).
+const NOTHING_READ: RequirementOperation<ContextResolver> = Object.freeze({});
+
 /**
  * Route middleware that lets a request through only when `c.var.auth` meets the
  * requirement, decided by the core's `evaluateRequirement` (the caller, the
@@ -42,16 +45,20 @@ export function requireAuth<AllowGuest extends boolean | undefined = undefined>(
   options: RequireAuthOptions<AllowGuest> = {},
 ): MiddlewareHandler<LogtoAuthEnv & RequiredAuthEnv<AllowGuest>> {
   const requirement = parseRequirement<ContextResolver>(options, { entry: 'logto-authkit/hono', name: 'requireAuth' });
-  return async (c, next) => {
-    const auth = c.get('auth') as AuthContext | undefined;
-    if (auth === undefined) throw new Error('logto-authkit: requireAuth() needs logtoAuth() to run before it');
-    const error = await evaluateRequirement(auth, requirement, {
-      resolveOrganization: (resolve) => resolve(c),
-      context: c,
-      args: () => c.req.param(),
-    });
+  // Only an organization resolver or a policy reads the context: without them nothing is built per request.
+  const readsContext = requirement.organization !== undefined || requirement.policy !== undefined;
+  const decide = async (error: AuthError | undefined, next: Next): Promise<Response | undefined> => {
     if (error) return authErrorToResponse(error);
     await next();
     return undefined;
+  };
+  return (c, next) => {
+    const auth = c.get('auth') as AuthContext | undefined;
+    if (auth === undefined) return Promise.reject(new Error('logto-authkit: requireAuth() needs logtoAuth() to run before it'));
+    const outcome = readsContext
+      ? evaluateRequirement(auth, requirement, { resolveOrganization: (resolve) => resolve(c), context: c, args: () => c.req.param() })
+      : evaluateRequirement(auth, requirement, NOTHING_READ);
+    // Decided in this tick when nothing needs waiting for (no promise before the route runs).
+    return outcome instanceof Promise ? outcome.then((error) => decide(error, next)) : decide(outcome, next);
   };
 }

@@ -95,7 +95,10 @@ export function createTRPCContext<TClaims = Record<string, unknown>>(
   return async (opts) => {
     const connectionParams = isObject(opts) && isObject(opts.info) ? opts.info.connectionParams : undefined;
     const request = isObject(opts) ? requestInput(opts) : undefined;
-    const verified = await createConnectionAuthContext(kit, { connectionParams, request });
+    // Without connection params (every plain HTTP request) the request itself is read, as
+    // createConnectionAuthContext would: `authenticate` answers a cached token in this tick, with no promise to wait for.
+    const pending = connectionParams === undefined || connectionParams === null ? kit.authenticate(request ?? '') : createConnectionAuthContext(kit, { connectionParams, request });
+    const verified = pending instanceof Promise ? await pending : pending;
     // A WebSocket's context serves every call of the socket: those calls re-verify it.
     const webSocket = isObject(opts) && isObject(opts.req) && isUpgrade(opts.req);
     const auth: AuthContext<TClaims> = registerContext(verified, kit, webSocket);

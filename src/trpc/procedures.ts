@@ -4,7 +4,7 @@
  * order); this file only reads the call's input and turns the verdict into a `TRPCError`.
  */
 import { TRPCError, type TRPCMiddlewareFunction, type TRPCProcedureBuilder, type TRPCUnsetMarker } from '@trpc/server';
-import { createPolicyMemo, evaluateRequirement, parseRequirement, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo, type ScopeRequirement } from 'logto-authkit';
+import { createPolicyMemo, evaluateRequirement, parseRequirement, type RequirementOutcome, type AuthContext, type AuthenticatedContext, type GuestContext, type Policy, type PolicyMemo, type ScopeRequirement } from 'logto-authkit';
 import { toTRPCError } from './errors.js';
 import { assertResolver, type OrganizationAuth, type OrganizationProcedureOptions, type OrganizationResolver } from './organizations.js';
 import { currentAuthError, untilTokenExpires } from './subscriptions.js';
@@ -88,26 +88,41 @@ export function requireAuth<TClaims = Record<string, unknown>, const TOptions ex
 ): AuthMiddleware<TClaims, RequiredAuth<TClaims, TOptions>> {
   // Checked when the router is built, not per request: a typo in a policy or option must fail at start-up, never open a procedure.
   const requirement = parseRequirement<OrganizationResolver<never>>(options, { entry: 'logto-authkit/trpc', name: 'requireAuth', organization: 'resolver' });
-  return async (opts) => {
+  type Granted = Awaited<ReturnType<AuthMiddleware<TClaims, RequiredAuth<TClaims, TOptions>>>>;
+  return (opts) => {
     const auth: unknown = isObject(opts.ctx) ? opts.ctx.auth : undefined;
-    if (!isObject(auth) || typeof auth.status !== 'string') throw missingContext();
+    if (!isObject(auth) || typeof auth.status !== 'string') return Promise.reject(missingContext());
     const ctxAuth = opts.ctx.auth;
     // Before the middleware's `.input()` there is no parsed input yet: read the raw one, once.
     let input: unknown;
     const readInput = async (): Promise<unknown> => (input ??= opts.input !== undefined ? opts.input : await opts.getRawInput());
+    const evaluate = (): RequirementOutcome | Promise<RequirementOutcome> =>
+      evaluateRequirement(ctxAuth, requirement, {
+        resolveOrganization: async (resolve) => (resolve as OrganizationResolver<unknown>)({ input: await readInput(), ctx: opts.ctx }),
+        context: opts.ctx,
+        args: readInput,
+        ...(requirement.policy ? { memo: memoOfCall(opts.getRawInput) } : {}),
+      });
+    // `ctx.auth` is handed on as it is (the narrowing is the type's): no context object is rebuilt per call.
+    const proceed = (error: RequirementOutcome): Promise<Granted> => {
+      // A refusal is a rejection, as from an async middleware, for whoever calls it directly.
+      if (error) return Promise.reject(toTRPCError(error));
+      const next = opts.next() as unknown as Promise<Granted>;
+      if (opts.type !== 'subscription' || ctxAuth.status !== 'authenticated') return next;
+      return next.then((result) => (result.ok && isAsyncIterable(result.data) ? { ...result, data: untilTokenExpires(ctxAuth, result.data, opts.signal ? { signal: opts.signal } : {}) } : result));
+    };
+    // Every step answers in this tick when it can (a cached token, no policy): a promise only where one must be waited for.
     // A WebSocket's context was built at connect: each call re-verifies its token (a cache hit).
-    let error = await currentAuthError(ctxAuth);
-    error ??= await evaluateRequirement(ctxAuth, requirement, {
-      resolveOrganization: async (resolve) => (resolve as OrganizationResolver<unknown>)({ input: await readInput(), ctx: opts.ctx }),
-      context: opts.ctx,
-      args: readInput,
-      ...(requirement.policy ? { memo: memoOfCall(opts.getRawInput) } : {}),
-    });
-    if (error) throw toTRPCError(error);
-    const granted = ctxAuth as RequiredAuth<TClaims, TOptions>;
-    const result = await opts.next({ ctx: { auth: granted } });
-    if (opts.type !== 'subscription' || !result.ok || ctxAuth.status !== 'authenticated' || !isAsyncIterable(result.data)) return result;
-    return { ...result, data: untilTokenExpires(ctxAuth, result.data, opts.signal ? { signal: opts.signal } : {}) };
+    try {
+      const current = currentAuthError(ctxAuth);
+      if (current instanceof Promise) return current.then((error) => (error ? proceed(error) : Promise.resolve(evaluate()).then(proceed)));
+      if (current) return proceed(current);
+      const outcome = evaluate();
+      return outcome instanceof Promise ? outcome.then(proceed) : proceed(outcome);
+    } catch (error) {
+      // Whatever throws here rejects, as it did from an async middleware.
+      return Promise.reject(error);
+    }
   };
 }
 

@@ -80,6 +80,12 @@ describe('options', () => {
     }
   });
 
+  it('hooks validation and execution only when introspection is restricted (Yoga wraps them only for plugins that do)', () => {
+    const hooks = (plugin: object): string[] => Object.keys(plugin).filter((name) => name === 'onValidate' || name === 'onExecute');
+    expect(hooks(useLogtoAuth(kit))).toEqual([]);
+    expect(hooks(useLogtoAuth(kit, { introspection: 'authenticated' })).sort()).toEqual(['onExecute', 'onValidate']);
+  });
+
   it('refuses bad options at construction', () => {
     // @ts-expect-error a value outside the union
     expect(() => useLogtoAuth(kit, { introspection: 'private' })).toThrow(/"introspection" must be 'public' or 'authenticated'/);

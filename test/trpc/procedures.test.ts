@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { createTRPCClient, httpBatchLink, httpLink, TRPCClientError } from '@trpc/client';
 import { createAuthKit, definePolicy, isAuthError, type AuthKit } from 'logto-authkit';
 import { createTestIssuer, type TestIssuer } from 'logto-authkit/testing';
-import { requireAuth } from 'logto-authkit/trpc';
+import { createTRPCContext, requireAuth } from 'logto-authkit/trpc';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
 import { buildApp, startFetch, startStandalone, type AppRouter, type RunningServer } from './harness.js';
@@ -225,4 +225,29 @@ describe('requireAuth construction', () => {
     const cause = (thrown as Error).cause;
     expect(isAuthError(cause) && cause.code).toBe('insufficient_scope');
   });
+
+  it('hands a WebSocket call with a cached token on in the same tick, with ctx as it was', async () => {
+    const token = await issuer.mintToken({ sub: 'same-tick', scope: 'read:posts' });
+    const createContext = createTRPCContext(kit);
+    // A WebSocket's context: built at connect, its token re-verified on every call.
+    const { auth } = await createContext({ req: { headers: { upgrade: 'websocket', host: '127.0.0.1' }, method: 'GET', url: '/' }, info: { connectionParams: { token } } });
+    const middleware = requireAuth();
+    const calls: unknown[] = [];
+    const ctx = { auth };
+    const result = middleware({
+      ctx,
+      type: 'query',
+      path: 'x',
+      input: undefined,
+      getRawInput: async () => undefined,
+      meta: undefined,
+      signal: undefined,
+      batchIndex: 0,
+      next: ((opts?: unknown) => (calls.push(opts), Promise.resolve({ ok: true, data: 'ok', marker: 'middlewareMarker' }))) as never,
+    });
+    // Called before anything was awaited, and without a rebuilt context.
+    expect(calls).toEqual([undefined]);
+    await expect(result).resolves.toMatchObject({ ok: true, data: 'ok' });
+  });
 });
+
