@@ -5,7 +5,7 @@ import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { AuthError, isAuthError, refusal } from './errors.js';
-import { precheckToken } from './precheck.js';
+import { looksLikeAccessToken, precheckToken, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
@@ -113,10 +113,14 @@ export function createTokenVerifier<TClaims>(
     return auth;
   };
 
-  const verifyUncached = async (token: string, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
-    const { header, payload } = precheckToken(token, precheckOptions);
-    checkStaticClaims(payload, rules);
-    checkTimeClaims(payload, rules, nowMs);
+  // Everything decided without a key: a refusal here is answered in the same tick.
+  const screen = (token: string, nowMs: number): PrecheckedToken => {
+    const prechecked = precheckToken(token, precheckOptions);
+    checkStaticClaims(prechecked.payload, rules);
+    checkTimeClaims(prechecked.payload, rules, nowMs);
+    return prechecked;
+  };
+  const verifyUncached = async (token: string, { header, payload }: PrecheckedToken, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
     const { key, material } = await jwks.resolveKey(header);
     try {
       await compactVerify(token, key, joseOptions);
@@ -185,9 +189,9 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, true);
     }
   };
-  const uncached = async (token: string, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
+  const uncached = async (token: string, prechecked: PrecheckedToken, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
     try {
-      return accept(await verifyUncached(token, key, nowMs), false);
+      return accept(await verifyUncached(token, prechecked, key, nowMs), false);
     } catch (error) {
       return refuse(error, false);
     }
@@ -206,11 +210,28 @@ export function createTokenVerifier<TClaims>(
       if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
       refusals?.delete(token);
     }
-    // Without a cache nothing is looked up, so nothing is hashed.
-    const key = cache ? keyOf(token) : token;
-    const hit = cache?.get(key, nowMs);
+    let prechecked: PrecheckedToken | undefined;
+    // Every cached token passed the pre-check, so what is not shaped like one is pre-checked before
+    // any digest: garbage is refused without one. Without a cache nothing is looked up, nor hashed.
+    if (cache === undefined || !looksLikeAccessToken(token, precheckOptions.maxTokenSize)) {
+      try {
+        prechecked = screen(token, nowMs);
+      } catch (error) {
+        return refuse(error, false);
+      }
+      if (cache === undefined) return uncached(token, prechecked, token, nowMs);
+    }
+    const key = keyOf(token);
+    const hit = cache.get(key, nowMs);
     if (hit) return fromCache(remember(token, hit), hit, nowMs);
-    return uncached(token, key, nowMs);
+    if (prechecked === undefined) {
+      try {
+        prechecked = screen(token, nowMs);
+      } catch (error) {
+        return refuse(error, false);
+      }
+    }
+    return uncached(token, prechecked, key, nowMs);
   };
 
   return {
