@@ -57,29 +57,6 @@ export function precheckToken(
   return { header: { alg, kid }, payload };
 }
 
-/**
- * Whether `token` is shaped like an issued access token, judged in constant time plus three
- * `indexOf`: within the size limit, a header segment that opens with `{"` and has a decodable
- * length, and exactly two dots around non-empty segments. For a caller that puts work only a
- * passing token needs (a digest, a cache lookup) after the pre-check when this says `false`:
- * garbage is then refused without it, and an odd but valid token (JSON whitespace before the
- * header's brace) still passes {@link precheckToken} and goes on. `true` promises nothing.
- *
- * @example
- * ```ts
- * if (!looksLikeAccessToken(token, 16_384)) precheckToken(token, options) // throws for garbage, no digest made
- * ```
- */
-export function looksLikeAccessToken(token: string, maxTokenSize: number): boolean {
-  if (token.length > maxTokenSize) return false;
-  // base64url of `{"` and a printable character.
-  if (!token.startsWith('eyJ') && !token.startsWith('eyI')) return false;
-  const firstDot = token.indexOf('.');
-  const secondDot = firstDot === -1 ? -1 : token.indexOf('.', firstDot + 1);
-  if (secondDot === -1 || secondDot === firstDot + 1 || secondDot === token.length - 1) return false;
-  return firstDot % 4 !== 1 && token.indexOf('.', secondDot + 1) === -1;
-}
-
 // Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,
 // and other providers send none) and logout tokens with `logout+jwt` (Back-Channel Logout 1.0 §2.4):
 // name them, they are the usual mix-ups. Without a typ, an ID token has `sub` and `aud` (OpenID

@@ -5,7 +5,7 @@ import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { AuthError, isAuthError, refusal } from './errors.js';
-import { looksLikeAccessToken, precheckToken, type PrecheckedToken } from './precheck.js';
+import { precheckToken, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
@@ -15,6 +15,8 @@ import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache
 
 const REFUSAL_TTL_MS = 60_000;
 const HOT_TOKENS = 128;
+const MAX_CACHED_HEADERS = 64;
+const MAX_HEADER_CHARS = 512;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
 /** What {@link TokenVerifier.check} answers: the verified context, or why the token is refused. */
@@ -73,6 +75,23 @@ export function createTokenVerifier<TClaims>(
   };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
+  // The header segments of the tokens ever cached (an issuer signs with a few keys, each one header):
+  // a token with another header is not in the cache, so it is pre-checked without a digest (garbage,
+  // a forged kid). Only verified tokens add one. Past the bounds every token is looked up, as before.
+  const cachedHeaders = new Set<string>();
+  let anyHeader = false;
+  const mayBeCached = (token: string): boolean => {
+    if (anyHeader) return true;
+    const dot = token.indexOf('.');
+    return dot > 0 && cachedHeaders.has(token.slice(0, dot));
+  };
+  const noteHeader = (token: string): void => {
+    const header = token.slice(0, token.indexOf('.'));
+    if (anyHeader || cachedHeaders.has(header)) return;
+    if (cachedHeaders.size >= MAX_CACHED_HEADERS || header.length > MAX_HEADER_CHARS) anyHeader = true;
+    // Its own copy, as for `hot`: the slice would keep the whole token alive.
+    else cachedHeaders.add((' ' + header).slice(1));
+  };
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
@@ -120,7 +139,7 @@ export function createTokenVerifier<TClaims>(
     checkTimeClaims(prechecked.payload, rules, nowMs);
     return prechecked;
   };
-  const verifyUncached = async (token: string, { header, payload }: PrecheckedToken, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
+  const verifyUncached = async (token: string, { header, payload }: PrecheckedToken, cacheKey: string | undefined, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
     const { key, material } = await jwks.resolveKey(header);
     try {
       await compactVerify(token, key, joseOptions);
@@ -156,8 +175,9 @@ export function createTokenVerifier<TClaims>(
     const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
-    if (jwks.hasKid(header.kid, material)) {
-      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
+    if (cache && jwks.hasKid(header.kid, material)) {
+      noteHeader(token);
+      cache.set(cacheKey ?? keyOf(token), { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
     }
     return contextOf(token, verified);
   };
@@ -189,12 +209,21 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, true);
     }
   };
-  const uncached = async (token: string, prechecked: PrecheckedToken, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
+  const uncached = async (token: string, prechecked: PrecheckedToken, key: string | undefined, nowMs: number): Promise<Outcome<TClaims>> => {
     try {
       return accept(await verifyUncached(token, prechecked, key, nowMs), false);
     } catch (error) {
       return refuse(error, false);
     }
+  };
+  const judge = (token: string, key: string | undefined, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+    let prechecked: PrecheckedToken;
+    try {
+      prechecked = screen(token, nowMs);
+    } catch (error) {
+      return refuse(error, false);
+    }
+    return uncached(token, prechecked, key, nowMs);
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
@@ -210,28 +239,12 @@ export function createTokenVerifier<TClaims>(
       if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
       refusals?.delete(token);
     }
-    let prechecked: PrecheckedToken | undefined;
-    // Every cached token passed the pre-check, so what is not shaped like one is pre-checked before
-    // any digest: garbage is refused without one. Without a cache nothing is looked up, nor hashed.
-    if (cache === undefined || !looksLikeAccessToken(token, precheckOptions.maxTokenSize)) {
-      try {
-        prechecked = screen(token, nowMs);
-      } catch (error) {
-        return refuse(error, false);
-      }
-      if (cache === undefined) return uncached(token, prechecked, token, nowMs);
-    }
+    // No cached token has this header (or there is no cache): judged without a digest, hashed only once verified.
+    if (cache === undefined || !mayBeCached(token)) return judge(token, undefined, nowMs);
     const key = keyOf(token);
     const hit = cache.get(key, nowMs);
     if (hit) return fromCache(remember(token, hit), hit, nowMs);
-    if (prechecked === undefined) {
-      try {
-        prechecked = screen(token, nowMs);
-      } catch (error) {
-        return refuse(error, false);
-      }
-    }
-    return uncached(token, prechecked, key, nowMs);
+    return judge(token, key, nowMs);
   };
 
   return {
