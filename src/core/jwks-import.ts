@@ -11,6 +11,11 @@ import type { KeyEntry } from './jwks-loader.js';
 export interface KeyImporter {
   /** The `CryptoKey` of `entry` for `alg`; AuthError('invalid_token') when it does not fit. */
   importKey(kid: string, entry: KeyEntry, alg: string): Promise<CryptoKey>;
+  /**
+   * Like `importKey`, but the key itself once it was imported (each token after the first of a
+   * kid needs no promise), and a refusal thrown in this tick when the key cannot fit `alg`.
+   */
+  importKeyNow(kid: string, entry: KeyEntry, alg: string): CryptoKey | Promise<CryptoKey>;
   /** Forgets keys whose kid left the set or whose material changed (kid → material). */
   retain(keys: ReadonlyMap<string, string>): void;
 }
@@ -25,30 +30,34 @@ export interface KeyImporter {
  * ```
  */
 export function createKeyImporter(): KeyImporter {
-  const imported = new Map<string, { kid: string; material: string; key: Promise<CryptoKey> }>();
+  const imported = new Map<string, { kid: string; material: string; key: Promise<CryptoKey>; ready?: CryptoKey }>();
+  const mismatch = (error: unknown) => refusal('key_algorithm_mismatch', { message: 'the token key cannot be used for its algorithm', cause: error });
+  const importKeyNow = (kid: string, entry: KeyEntry, alg: string): CryptoKey | Promise<CryptoKey> => {
+    const cacheKey = `${kid}\u0000${alg}`;
+    let cached = imported.get(cacheKey);
+    // The material holds `kty`, `crv` and `alg`, all the fit depends on: a key kept for it fitted when imported.
+    if (cached?.ready !== undefined && cached.material === entry.material) return cached.ready;
+    if (!keyFitsAlgorithm(entry.jwk, alg)) throw refusal('key_algorithm_mismatch');
+    if (cached === undefined || cached.material !== entry.material) {
+      const key = importJWK(entry.jwk, alg).then((result) => {
+        if (result instanceof Uint8Array) throw new TypeError('a symmetric key cannot verify tokens');
+        created.ready = result;
+        return result;
+      });
+      const created: { kid: string; material: string; key: Promise<CryptoKey>; ready?: CryptoKey } = { kid, material: entry.material, key };
+      cached = created;
+      imported.set(cacheKey, created);
+      key.catch(() => {
+        if (imported.get(cacheKey) === created) imported.delete(cacheKey);
+      });
+    }
+    return cached.key.catch((error: unknown) => {
+      throw mismatch(error);
+    });
+  };
   return {
-    async importKey(kid, entry, alg) {
-      if (!keyFitsAlgorithm(entry.jwk, alg)) throw refusal('key_algorithm_mismatch');
-      const cacheKey = `${kid}\u0000${alg}`;
-      let cached = imported.get(cacheKey);
-      if (cached === undefined || cached.material !== entry.material) {
-        const key = importJWK(entry.jwk, alg).then((result) => {
-          if (result instanceof Uint8Array) throw new TypeError('a symmetric key cannot verify tokens');
-          return result;
-        });
-        const created = { kid, material: entry.material, key };
-        cached = created;
-        imported.set(cacheKey, created);
-        key.catch(() => {
-          if (imported.get(cacheKey) === created) imported.delete(cacheKey);
-        });
-      }
-      try {
-        return await cached.key;
-      } catch (error) {
-        throw refusal('key_algorithm_mismatch', { message: 'the token key cannot be used for its algorithm', cause: error });
-      }
-    },
+    importKeyNow,
+    importKey: async (kid, entry, alg) => importKeyNow(kid, entry, alg),
     retain(keys) {
       for (const [cacheKey, { kid, material }] of imported) if (keys.get(kid) !== material) imported.delete(cacheKey);
     },

@@ -52,6 +52,12 @@ export interface GetKeyOptions {
   forceRefetch?: boolean;
 }
 
+/** A verification key and its material (see {@link JWKSStore.resolveKey}). */
+export interface ResolvedKey {
+  key: CryptoKey;
+  material: string;
+}
+
 /** Verification keys for token headers, from a remote JWKS. */
 export interface JWKSStore {
   /**
@@ -62,7 +68,14 @@ export interface JWKSStore {
    */
   getKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<CryptoKey>;
   /** Like `getKey`, with the key's material (its RFC 7638 members and `alg`), to tie what it verified to it. */
-  resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<{ key: CryptoKey; material: string }>;
+  resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<ResolvedKey>;
+  /**
+   * Like `resolveKey`, but answers in this tick when nothing needs waiting: the key of a kid in a
+   * usable set once imported, or a refusal *thrown* when it is decided without a fetch (a kid
+   * looked up in vain, a spent refetch budget, a closed store). For the per-token path; the same
+   * checks, the same refusals, the same fetches as `resolveKey`.
+   */
+  resolveKeyNow(header: { alg: string; kid: string }, options?: GetKeyOptions): ResolvedKey | Promise<ResolvedKey>;
   /** Whether a kid is in the current key set; with `material`, whether it still has that key material. */
   hasKid(kid: string, material?: string): boolean;
   /**
@@ -131,10 +144,15 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     return keys;
   }
 
-  async function usableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
+  // The key set when it can answer now (fresh, or stale while a refresh runs), else `undefined`.
+  function usableKeysNow(): ReadonlyMap<string, KeyEntry> | undefined {
     const before = freshness();
     if (before === 'stale') revalidate();
     if ((before === 'fresh' || before === 'stale') && loader.keys) return served(before, loader.keys);
+    return undefined;
+  }
+
+  async function awaitUsableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
     if (loader.inflight === undefined) {
       if (loader.retryInMs() > 0) throw unavailable('the key set is unavailable');
       void loader.load();
@@ -146,24 +164,27 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     throw unavailable(loader.keys ? 'the key set is unavailable and the cached one is too old' : 'the key set is unavailable');
   }
 
-  async function lookupUnknown(kid: string, force: boolean): Promise<KeyEntry> {
-    if (loader.inflight === undefined) {
-      if (lookedUp.has(kid)) {
-        observer?.refetchRefused('recently_missing');
-        throw notInSet();
-      }
-      // While Logto cannot be reached, a kid we do not know may be the key it just rotated
-      // to: an outage (503), never a bad token (401) that makes clients sign their users out.
-      if (loader.retryInMs() > 0) {
-        observer?.refetchRefused('cooldown');
-        throw unavailable('the key set cannot be refreshed to find the token key');
-      }
-      if (!budget.take() && !(force && forcedBudget.take())) {
-        observer?.refetchRefused('budget');
-        throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
-      }
-      void loader.load();
+  // What an unknown kid may cause, decided in this tick: a refusal thrown, or a refetch started.
+  function startLookup(kid: string, force: boolean): void {
+    if (loader.inflight !== undefined) return;
+    if (lookedUp.has(kid)) {
+      observer?.refetchRefused('recently_missing');
+      throw notInSet();
     }
+    // While Logto cannot be reached, a kid we do not know may be the key it just rotated
+    // to: an outage (503), never a bad token (401) that makes clients sign their users out.
+    if (loader.retryInMs() > 0) {
+      observer?.refetchRefused('cooldown');
+      throw unavailable('the key set cannot be refreshed to find the token key');
+    }
+    if (!budget.take() && !(force && forcedBudget.take())) {
+      observer?.refetchRefused('budget');
+      throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
+    }
+    void loader.load();
+  }
+
+  async function finishLookup(kid: string): Promise<KeyEntry> {
     await loader.inflight;
     if (loader.closed) throw closed();
     const entry = loader.keys?.get(kid);
@@ -173,17 +194,39 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     throw notInSet();
   }
 
-  async function resolveKey(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): Promise<{ key: CryptoKey; material: string }> {
-    if (loader.closed) throw closed();
-    if (!options.algorithms.includes(header.alg)) throw refusal('algorithm_not_allowed');
-    const keys = await usableKeys();
-    const entry = keys.get(header.kid) ?? (await lookupUnknown(header.kid, lookup.forceRefetch === true));
-    return { key: await importer.importKey(header.kid, entry, header.alg), material: entry.material };
+  const resolved = (header: { alg: string; kid: string }, entry: KeyEntry): ResolvedKey | Promise<ResolvedKey> => {
+    const key = importer.importKeyNow(header.kid, entry, header.alg);
+    const { material } = entry;
+    return key instanceof Promise ? key.then((ready) => ({ key: ready, material })) : { key, material };
+  };
+
+  async function resolveAfterWait(header: { alg: string; kid: string }, force: boolean): Promise<ResolvedKey> {
+    const keys = await awaitUsableKeys();
+    let entry = keys.get(header.kid);
+    if (entry === undefined) {
+      startLookup(header.kid, force);
+      entry = await finishLookup(header.kid);
+    }
+    return resolved(header, entry);
   }
 
+  function resolveKeyNow(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): ResolvedKey | Promise<ResolvedKey> {
+    if (loader.closed) throw closed();
+    if (!options.algorithms.includes(header.alg)) throw refusal('algorithm_not_allowed');
+    const force = lookup.forceRefetch === true;
+    const keys = usableKeysNow();
+    if (keys === undefined) return resolveAfterWait(header, force);
+    const entry = keys.get(header.kid);
+    if (entry !== undefined) return resolved(header, entry);
+    startLookup(header.kid, force);
+    return finishLookup(header.kid).then((found) => resolved(header, found));
+  }
+
+  const resolveKey = async (header: { alg: string; kid: string }, lookup?: GetKeyOptions): Promise<ResolvedKey> => resolveKeyNow(header, lookup);
   return {
     resolveKey,
-    getKey: async (header, lookup) => (await resolveKey(header, lookup)).key,
+    resolveKeyNow,
+    getKey: async (header, lookup) => (await resolveKeyNow(header, lookup)).key,
     hasKid(kid, material) {
       const entry = loader.keys?.get(kid);
       return entry !== undefined && (material === undefined || entry.material === material);

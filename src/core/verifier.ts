@@ -1,6 +1,6 @@
 import { compactVerify, errors } from 'jose';
 import type { AuthenticatedContext } from './context.js';
-import type { JWKSStore } from './jwks.js';
+import type { JWKSStore, ResolvedKey } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
@@ -139,8 +139,14 @@ export function createTokenVerifier<TClaims>(
     checkTimeClaims(prechecked.payload, rules, nowMs);
     return prechecked;
   };
-  const verifyUncached = async (token: string, { header, payload }: PrecheckedToken, cacheKey: string | undefined, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
-    const { key, material } = await jwks.resolveKey(header);
+  const verifyUncached = async (
+    token: string,
+    { header, payload }: PrecheckedToken,
+    resolvedKey: ResolvedKey | Promise<ResolvedKey>,
+    cacheKey: string | undefined,
+    nowMs: number,
+  ): Promise<AuthenticatedContext<TClaims>> => {
+    const { key, material } = resolvedKey instanceof Promise ? await resolvedKey : resolvedKey;
     try {
       await compactVerify(token, key, joseOptions);
     } catch (error) {
@@ -209,21 +215,24 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, true);
     }
   };
-  const uncached = async (token: string, prechecked: PrecheckedToken, key: string | undefined, nowMs: number): Promise<Outcome<TClaims>> => {
+  const uncached = async (token: string, prechecked: PrecheckedToken, resolvedKey: ResolvedKey | Promise<ResolvedKey>, key: string | undefined, nowMs: number): Promise<Outcome<TClaims>> => {
     try {
-      return accept(await verifyUncached(token, prechecked, key, nowMs), false);
+      return accept(await verifyUncached(token, prechecked, resolvedKey, key, nowMs), false);
     } catch (error) {
       return refuse(error, false);
     }
   };
   const judge = (token: string, key: string | undefined, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     let prechecked: PrecheckedToken;
+    let resolvedKey: ResolvedKey | Promise<ResolvedKey>;
     try {
       prechecked = screen(token, nowMs);
+      // A kid looked up in vain or a spent refetch budget is refused here too, in this tick.
+      resolvedKey = jwks.resolveKeyNow(prechecked.header);
     } catch (error) {
       return refuse(error, false);
     }
-    return uncached(token, prechecked, key, nowMs);
+    return uncached(token, prechecked, resolvedKey, key, nowMs);
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
