@@ -4,7 +4,7 @@
  * by every caller, and unknown-`kid` refetches bounded by a small budget and a memory
  * of kids looked up in vain.
  */
-import { refusal } from './errors.js';
+import { createSharedRefusals, refusal, type AuthError } from './errors.js';
 import type { KeyStoreObserver } from './events.js';
 import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
 import { createKeyImporter } from './jwks-import.js';
@@ -130,10 +130,24 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   });
 
   const freshness = () => keySetFreshness(loader.fetchedAt, now(), cacheTtl, staleTtl);
-  const unavailable = (message: string, waitMs = loader.retryInMs(), reason: 'jwks_unavailable' | 'jwks_refetch_cooldown' = 'jwks_unavailable') =>
-    refusal(reason, { message, cause: loader.lastError, retryAfter: seconds(waitMs) });
+  const unavailable = (message: string) => refusal('jwks_unavailable', { message, cause: loader.lastError, retryAfter: seconds(loader.retryInMs()) });
   const closed = () => refusal('key_store_closed');
-  const notInSet = () => refusal('unknown_kid');
+  // Forged tokens can name any kid: their refusals are made once, not per token.
+  const shared = createSharedRefusals();
+  const notInSet = () => shared('unknown_kid');
+  // While the budget is spent, every unknown kid gets the same answer until its Retry-After second
+  // changes (or the fetch error it carries does): one frozen refusal, not one per forged token.
+  let spent: { error: AuthError; cause: unknown } | undefined;
+  const budgetSpent = (): AuthError => {
+    const retryAfter = seconds(budget.waitMs());
+    if (spent === undefined || spent.error.retryAfter !== retryAfter || spent.cause !== loader.lastError) {
+      const error = refusal('jwks_refetch_cooldown', { message: 'the key set is not refetched for this key id yet', cause: loader.lastError, retryAfter });
+      Object.freeze(error);
+      spent = { error, cause: loader.lastError };
+      return error;
+    }
+    return spent.error;
+  };
 
   function revalidate(): void {
     if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
@@ -179,7 +193,7 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     }
     if (!budget.take() && !(force && forcedBudget.take())) {
       observer?.refetchRefused('budget');
-      throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
+      throw budgetSpent();
     }
     void loader.load();
   }

@@ -4,7 +4,7 @@ import type { JWKSStore, ResolvedKey } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
-import { AuthError, isAuthError, refusal } from './errors.js';
+import { AuthError, createSharedRefusals, isAuthError, refusal } from './errors.js';
 import { precheckToken, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
@@ -96,7 +96,8 @@ export function createTokenVerifier<TClaims>(
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
   if (refusals) jwks.onKeysChanged(() => refusals.clear());
-  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms };
+  // The pre-check's refusals say nothing of the token: one frozen instance per reason for this kit.
+  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals() };
   const joseOptions = { algorithms: [...options.algorithms] };
 
   const interned = new Map<string, string>();

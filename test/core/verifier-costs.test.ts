@@ -83,4 +83,40 @@ describe('verifier costs: what a refused token does not cost', () => {
     for (let i = 0; i < 5; i++) expect(kit.authenticate(headers(token))).not.toBeInstanceOf(Promise);
     expect(digests).toHaveBeenCalledTimes(2);
   });
+
+  it('a refusal that says nothing of its token is one frozen error per kit and reason, marked by its own kit only', async () => {
+    const url = 'https://api.example.com/.well-known/oauth-protected-resource';
+    const marked = makeKit({ resourceMetadataUrl: url });
+    const plain = makeKit();
+    const refusalOf = (kit: AuthKit, token: string) => kit.verifyToken(token).then(() => expect.unreachable('was accepted'), (e: unknown) => e as AuthError);
+    const [first, second] = [await refusalOf(marked, 'not-a-jwt.x'), await refusalOf(marked, 'another.bad!token')];
+    expect(first.reason).toBe('malformed_token');
+    expect(second).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    expect(() => {
+      (first as unknown as Record<string, unknown>).requestId = 'r1';
+    }).toThrow(TypeError);
+    const other = await refusalOf(plain, 'not-a-jwt.x');
+    expect(other).not.toBe(first);
+    expect(first.wwwAuthenticate).toContain('resource_metadata=');
+    expect(other.wwwAuthenticate).not.toContain('resource_metadata=');
+    // Refusals that name their token's specifics are still made per token.
+    const expired = await issuer.mintToken({ exp: Math.floor(Date.now() / 1000) - 600 });
+    expect(await refusalOf(plain, expired)).not.toBe(await refusalOf(plain, expired));
+  });
+
+  it('a spent refetch budget answers every unknown kid with one frozen 503 while its Retry-After holds', async () => {
+    const kit = makeKit({ jwksCooldown: 600_000 });
+    await kit.verifyToken(await issuer.mintToken());
+    for (let i = 0; i < 5; i++) await kit.verifyToken(forgeUnknownKid()).catch(() => undefined);
+    const errors = [];
+    for (let i = 0; i < 10; i++) errors.push(await kit.verifyToken(forgeUnknownKid()).then(() => expect.unreachable('was accepted'), (e: unknown) => e as AuthError));
+    expect(errors[0]?.reason).toBe('jwks_refetch_cooldown');
+    expect(errors[0]?.status).toBe(503);
+    expect(errors[0]?.retryAfter).toBeGreaterThan(0);
+    expect(Object.isFrozen(errors[0])).toBe(true);
+    // The Retry-After second may turn during the loop: at most two instances.
+    expect(new Set(errors).size).toBeLessThanOrEqual(2);
+    expect(kit.stats().verifications.refused).toBeGreaterThanOrEqual(15);
+  });
 });
