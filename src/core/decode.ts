@@ -30,10 +30,10 @@ const JSON_SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
  * ```
  */
 export function decodeJSONSegment(segment: string): Record<string, unknown> | undefined {
-  let text: string;
+  let bytes: Uint8Array | undefined;
   let value: unknown;
   try {
-    const bytes = decodeBase64url(segment);
+    bytes = decodeBase64url(segment);
     if (bytes === undefined) return undefined;
     // Only an object can be a JOSE header or claims set: refusing anything else
     // before decoding spares building a TypeError or SyntaxError (and its
@@ -41,13 +41,12 @@ export function decodeJSONSegment(segment: string): Record<string, unknown> | un
     let first = 0;
     while (first < bytes.length && JSON_SPACE.has(bytes[first] as number)) first++;
     if (bytes[first] !== 0x7b /* { */) return undefined;
-    text = utf8.decode(bytes);
-    value = JSON.parse(text);
+    value = JSON.parse(utf8.decode(bytes));
   } catch {
     return undefined;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
-  return hasDuplicateKeys(text, value) ? undefined : (value as Record<string, unknown>);
+  return countColons(bytes) === countMembers(value) ? (value as Record<string, unknown>) : undefined;
 }
 
 /**
@@ -55,7 +54,8 @@ export function decodeJSONSegment(segment: string): Record<string, unknown> | un
  * has exactly one `:` per object member, and `JSON.parse` keeps one property per distinct name
  * (the last duplicate wins, `"\u0061"` and `"a"` being one name): the text names a member twice
  * exactly when it has more colons than the parsed tree has properties. Counting both needs no set
- * of names and no key string per member.
+ * of names and no key string per member. The colons are counted in the UTF-8 bytes, where no byte
+ * of a multi-byte character is ASCII.
  *
  * @param parsed `JSON.parse(json)`, when the caller has it. @default JSON.parse(json)
  * @example
@@ -64,27 +64,23 @@ export function decodeJSONSegment(segment: string): Record<string, unknown> | un
  * ```
  */
 export function hasDuplicateKeys(json: string, parsed: unknown = JSON.parse(json)): boolean {
-  return countColons(json) !== countMembers(parsed);
+  return countColons(new TextEncoder().encode(json)) !== countMembers(parsed);
 }
 
-function countColons(json: string): number {
+// A byte loop: on a claims set it is about twice as fast as `indexOf` over the decoded text.
+function countColons(json: Uint8Array): number {
   let colons = 0;
-  let i = 0;
-  for (;;) {
-    const quote = json.indexOf('"', i);
-    const end = quote === -1 ? json.length : quote;
-    for (let colon = json.indexOf(':', i); colon !== -1 && colon < end; colon = json.indexOf(':', colon + 1)) colons++;
-    if (quote === -1) return colons;
-    // Skip the string: its closing quote is the next one not escaped by an odd run of backslashes.
-    let close = json.indexOf('"', quote + 1);
-    for (;;) {
-      let backslashes = 0;
-      while (json.charCodeAt(close - 1 - backslashes) === 0x5c /* \ */) backslashes++;
-      if (backslashes % 2 === 0) break;
-      close = json.indexOf('"', close + 1);
-    }
-    i = close + 1;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const byte = json[i];
+    if (inString) {
+      // A backslash escapes the byte after it (`\"`, `\\`); the rest of a `\uXXXX` is hex digits.
+      if (byte === 0x5c /* \ */) i++;
+      else if (byte === 0x22 /* " */) inString = false;
+    } else if (byte === 0x22) inString = true;
+    else if (byte === 0x3a /* : */) colons++;
   }
+  return colons;
 }
 
 // Iterative: a segment of nested arrays as deep as `maxTokenSize` allows must not overflow the stack.
