@@ -1,13 +1,13 @@
 /**
  * CPU per unique RS256 token at concurrency 8, the kit against the floor (jose with an imported key),
  * with a CPU profile of the verification phase only (written to /tmp/prof/<mode>.cpuprofile).
- * `node --import tsx bench/profile/rs256-cpu.mts floor|kit [nocache]` after the .prof-dist bundle of bench/profile/attack-cpu.mts.
+ * `node --import tsx bench/profile/rs256-cpu.mts floor|kit [nocache]` after `npm run build`.
  */
 import { Session } from 'node:inspector/promises';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { importJWK, jwtVerify } from 'jose';
 import { createTestIssuer } from '../../src/testing/index.js';
-import { createAuthKit } from '../../.prof-dist/index.js';
+import { createAuthKit } from '../../dist/index.js';
 import { mintMany } from '../lib/tokens.js';
 const issuer = await createTestIssuer({ alg: 'RS256' });
 const tokens = await mintMany(issuer, Number(process.env.TOKENS ?? 30000));

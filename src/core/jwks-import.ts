@@ -20,6 +20,13 @@ export interface KeyImporter {
   retain(keys: ReadonlyMap<string, string>): void;
 }
 
+interface Imported {
+  material: string;
+  key: Promise<CryptoKey>;
+  /** The key once imported. */
+  ready?: CryptoKey;
+}
+
 /**
  * Creates an empty importer.
  *
@@ -30,11 +37,12 @@ export interface KeyImporter {
  * ```
  */
 export function createKeyImporter(): KeyImporter {
-  const imported = new Map<string, { kid: string; material: string; key: Promise<CryptoKey>; ready?: CryptoKey }>();
+  // kid → alg → the import: no key string to build per token.
+  const imported = new Map<string, Map<string, Imported>>();
   const mismatch = (error: unknown) => refusal('key_algorithm_mismatch', { message: 'the token key cannot be used for its algorithm', cause: error });
   const importKeyNow = (kid: string, entry: KeyEntry, alg: string): CryptoKey | Promise<CryptoKey> => {
-    const cacheKey = `${kid}\u0000${alg}`;
-    let cached = imported.get(cacheKey);
+    let byAlg = imported.get(kid);
+    let cached = byAlg?.get(alg);
     // The material holds `kty`, `crv` and `alg`, all the fit depends on: a key kept for it fitted when imported.
     if (cached?.ready !== undefined && cached.material === entry.material) return cached.ready;
     if (!keyFitsAlgorithm(entry.jwk, alg)) throw refusal('key_algorithm_mismatch');
@@ -44,11 +52,13 @@ export function createKeyImporter(): KeyImporter {
         created.ready = result;
         return result;
       });
-      const created: { kid: string; material: string; key: Promise<CryptoKey>; ready?: CryptoKey } = { kid, material: entry.material, key };
+      const created: Imported = { material: entry.material, key };
       cached = created;
-      imported.set(cacheKey, created);
+      if (byAlg === undefined) imported.set(kid, (byAlg = new Map()));
+      byAlg.set(alg, created);
+      const algs = byAlg;
       key.catch(() => {
-        if (imported.get(cacheKey) === created) imported.delete(cacheKey);
+        if (algs.get(alg) === created) algs.delete(alg);
       });
     }
     return cached.key.catch((error: unknown) => {
@@ -59,7 +69,10 @@ export function createKeyImporter(): KeyImporter {
     importKeyNow,
     importKey: async (kid, entry, alg) => importKeyNow(kid, entry, alg),
     retain(keys) {
-      for (const [cacheKey, { kid, material }] of imported) if (keys.get(kid) !== material) imported.delete(cacheKey);
+      for (const [kid, algs] of imported) {
+        for (const [alg, { material }] of algs) if (keys.get(kid) !== material) algs.delete(alg);
+        if (algs.size === 0) imported.delete(kid);
+      }
     },
   };
 }

@@ -166,7 +166,9 @@ export function createTokenVerifier<TClaims>(
     for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
     checkRemembered(payload);
-    await checkRevokedNow(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId);
+    // Awaited only when the store answers with a promise: no microtask per token otherwise.
+    const revokedCheck = revocation ? checkRevokedNow(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId) : undefined;
+    if (revokedCheck) await revokedCheck;
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
