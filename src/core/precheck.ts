@@ -42,6 +42,11 @@ export function precheckToken(
     algorithms: readonly string[];
     /** Makes each refusal (none carries anything of the token). @default refusal */
     refuse?: (reason: RefusalReason) => AuthError;
+    /**
+     * Header segments already known to pass, with what they yield (the verifier's, of tokens it
+     * verified): such a header is not decoded again, since its checks depend on it alone. @default none
+     */
+    knownHeaders?: ReadonlyMap<string, CheckedHeader>;
   },
 ): PrecheckedToken {
   const refuse = options.refuse ?? refusal;
@@ -51,6 +56,8 @@ export function precheckToken(
   if (firstDot === -1) throw refuse(OPAQUE_TOKEN.test(token) ? 'opaque_token' : 'malformed_token');
   if (!COMPACT_JWS.test(token)) throw refuse('malformed_token');
   const secondDot = token.indexOf('.', firstDot + 1);
+  const known = options.knownHeaders?.get(token.slice(0, firstDot));
+  if (known !== undefined) return { header: known, payload: decodePayload(token, firstDot, secondDot, refuse) };
   const header = decodeJSONSegment(token.slice(0, firstDot));
   if (!header) throw refuse('malformed_header');
   const { alg, typ, kid } = header;
@@ -61,9 +68,13 @@ export function precheckToken(
   }
   if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refuse('missing_kid');
   if (KEY_POINTERS.some((name) => name in header)) throw refuse('key_in_header');
+  return { header: { alg, kid }, payload: decodePayload(token, firstDot, secondDot, refuse) };
+}
+
+function decodePayload(token: string, firstDot: number, secondDot: number, refuse: (reason: RefusalReason) => AuthError): Record<string, unknown> {
   const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
   if (!payload) throw refuse('malformed_payload');
-  return { header: { alg, kid }, payload };
+  return payload;
 }
 
 // Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,

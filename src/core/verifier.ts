@@ -5,7 +5,7 @@ import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { AuthError, createSharedRefusals, isAuthError, refusal } from './errors.js';
-import { precheckToken, type PrecheckedToken } from './precheck.js';
+import { precheckToken, type CheckedHeader, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
@@ -15,7 +15,7 @@ import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache
 
 const REFUSAL_TTL_MS = 60_000;
 const HOT_TOKENS = 128;
-const MAX_CACHED_HEADERS = 64;
+const MAX_VERIFIED_HEADERS = 64;
 const MAX_HEADER_CHARS = 512;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
@@ -75,29 +75,30 @@ export function createTokenVerifier<TClaims>(
   };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
-  // The header segments of the tokens ever cached (an issuer signs with a few keys, each one header):
-  // a token with another header is not in the cache, so it is pre-checked without a digest (garbage,
-  // a forged kid). Only verified tokens add one. Past the bounds every token is looked up, as before.
-  const cachedHeaders = new Set<string>();
+  // The header segments of the tokens verified (an issuer signs with a few keys, each one header),
+  // with what the pre-check made of them: such a header is not decoded again, and a token with
+  // another header is not in the cache, so it is pre-checked without a digest (garbage, a forged
+  // kid). Only verified tokens add one. Past the bounds every token is looked up, as before.
+  const verifiedHeaders = new Map<string, CheckedHeader>();
   let anyHeader = false;
   const mayBeCached = (token: string): boolean => {
     if (anyHeader) return true;
     const dot = token.indexOf('.');
-    return dot > 0 && cachedHeaders.has(token.slice(0, dot));
+    return dot > 0 && verifiedHeaders.has(token.slice(0, dot));
   };
-  const noteHeader = (token: string): void => {
-    const header = token.slice(0, token.indexOf('.'));
-    if (anyHeader || cachedHeaders.has(header)) return;
-    if (cachedHeaders.size >= MAX_CACHED_HEADERS || header.length > MAX_HEADER_CHARS) anyHeader = true;
+  const noteHeader = (token: string, header: CheckedHeader): void => {
+    const segment = token.slice(0, token.indexOf('.'));
+    if (verifiedHeaders.has(segment)) return;
+    if (verifiedHeaders.size >= MAX_VERIFIED_HEADERS || segment.length > MAX_HEADER_CHARS) anyHeader = true;
     // Its own copy, as for `hot`: the slice would keep the whole token alive.
-    else cachedHeaders.add((' ' + header).slice(1));
+    else verifiedHeaders.set((' ' + segment).slice(1), Object.freeze({ alg: intern(header.alg), kid: intern(header.kid) }));
   };
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
   if (refusals) jwks.onKeysChanged(() => refusals.clear());
   // The pre-check's refusals say nothing of the token: one frozen instance per reason for this kit.
-  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals() };
+  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals(), knownHeaders: verifiedHeaders };
   const joseOptions = { algorithms: [...options.algorithms] };
 
   const interned = new Map<string, string>();
@@ -182,10 +183,11 @@ export function createTokenVerifier<TClaims>(
     // though the entry keeps only its digest: the estimate stays an upper bound (per-request contexts
     // and their token are young garbage), and `maxBytes` bounds large tokens as it always did.
     const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
+    // Before the entry: every cached token's header is known (see `mayBeCached`).
+    noteHeader(token, header);
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (cache && jwks.hasKid(header.kid, material)) {
-      noteHeader(token);
       cache.set(cacheKey ?? keyOf(token), { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
     }
     return contextOf(token, verified);
