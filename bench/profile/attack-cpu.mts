@@ -1,7 +1,7 @@
 /**
  * Rejection paths of bench/attack.ts, sequential like measureRate: the ES384 floor (jose jwtVerify with an
  * imported key), forged tokens with unknown kids, garbage strings and one replayed bad signature, all in one
- * process. Prints ops/s and process CPU µs per op, each a median of 5 rounds; with `prof`, writes a CPU
+ * process; and cache hits, of 100 tokens (the hot set) and of 1,000 (digest and lookup). Prints ops/s and process CPU µs per op, each a median of 5 rounds; with `prof`, writes a CPU
  * profile of each kit phase to /tmp/prof/attack-<phase>.cpuprofile.
  * `node --import tsx bench/profile/attack-cpu.mts [prof]`; for line numbers in the profile, first
  * `npx tsup src/index.ts --no-config --format esm --out-dir .prof-dist --external jose` and set PROF_DIST=1.
@@ -13,14 +13,18 @@ import { createAuthKit as fromSource } from '../../src/core/kit.js';
 import { createTestIssuer } from '../../src/testing/index.js';
 import { forgeBadSignature, forgeUnknownKid, garbageStrings, mintMany } from '../lib/tokens.js';
 
-// PROF_DIST=1: the kit from a plain esbuild bundle (.prof-dist, see below), whose profile names real lines.
-const createAuthKit: typeof fromSource = process.env.PROF_DIST ? (await import('../../.prof-dist/index.js' as string)).createAuthKit : fromSource;
+// PROF_DIST=1: the kit from a plain esbuild bundle (.prof-dist, see below), whose profile names real lines;
+// PROF_DIST=<path to index.js>: another such bundle (a baseline).
+const createAuthKit: typeof fromSource = process.env.PROF_DIST ? (await import(process.env.PROF_DIST === '1' ? '../../.prof-dist/index.js' : process.env.PROF_DIST)).createAuthKit : fromSource;
 const issuer = await createTestIssuer();
 const kit = createAuthKit({ logtoUrl: issuer.logtoUrl, audience: issuer.audience, jwksCooldown: 30_000 });
 const forged = forgeUnknownKid(issuer, 20_000);
 const garbage = garbageStrings(10_000);
 const replayed = await forgeBadSignature(issuer);
 const tokens = await mintMany(issuer, 100);
+// More tokens than the verifier's hot set (128): each hit is a digest and a cache lookup.
+const warm = await mintMany(issuer, 1000);
+for (const token of [...tokens, ...warm]) await kit.verifyToken(token);
 await kit.verifyToken(await issuer.mintToken());
 const key = await importJWK(issuer.jwks().keys[0] ?? {}, 'ES384');
 const reject = async (p: Promise<unknown>): Promise<void> => {
@@ -32,6 +36,8 @@ const phases: Record<string, (i: number) => Promise<unknown>> = {
   forged: (i) => reject(kit.verifyToken(forged[i % forged.length]!)),
   garbage: (i) => reject(kit.verifyToken(garbage[i % garbage.length]!)),
   replayed: () => reject(kit.verifyToken(replayed)),
+  hot: (i) => kit.verifyToken(tokens[i % 100]!),
+  cached: (i) => kit.verifyToken(warm[i % 1000]!),
 };
 const run = async (op: (i: number) => Promise<unknown>, ms: number): Promise<{ perSec: number; cpuUs: number }> => {
   const t0 = performance.now(); const c0 = process.cpuUsage(); let i = 0;

@@ -16,6 +16,7 @@ import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache
 const REFUSAL_TTL_MS = 60_000;
 const HOT_TOKENS = 128;
 const MAX_VERIFIED_HEADERS = 64;
+const FEW_HEADERS = 4;
 const MAX_HEADER_CHARS = 512;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
@@ -81,8 +82,14 @@ export function createTokenVerifier<TClaims>(
   // kid). Only verified tokens add one. Past the bounds every token is looked up, as before.
   const verifiedHeaders = new Map<string, CheckedHeader>();
   let anyHeader = false;
+  // The usual one or two headers are compared in place: no slice to hash per cache hit.
+  const fewHeaders: string[] = [];
   const mayBeCached = (token: string): boolean => {
     if (anyHeader) return true;
+    if (verifiedHeaders.size <= FEW_HEADERS) {
+      for (const header of fewHeaders) if (token.charCodeAt(header.length) === 0x2e /* . */ && token.startsWith(header)) return true;
+      return false;
+    }
     const dot = token.indexOf('.');
     return dot > 0 && verifiedHeaders.has(token.slice(0, dot));
   };
@@ -91,7 +98,11 @@ export function createTokenVerifier<TClaims>(
     if (verifiedHeaders.has(segment)) return;
     if (verifiedHeaders.size >= MAX_VERIFIED_HEADERS || segment.length > MAX_HEADER_CHARS) anyHeader = true;
     // Its own copy, as for `hot`: the slice would keep the whole token alive.
-    else verifiedHeaders.set((' ' + segment).slice(1), Object.freeze({ alg: intern(header.alg), kid: intern(header.kid) }));
+    else {
+      const own = (' ' + segment).slice(1);
+      verifiedHeaders.set(own, Object.freeze({ alg: intern(header.alg), kid: intern(header.kid) }));
+      if (fewHeaders.length < FEW_HEADERS) fewHeaders.push(own);
+    }
   };
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
