@@ -9,11 +9,10 @@ import type { KeyEntry } from './jwks-loader.js';
 
 /** The imported keys of one store. */
 export interface KeyImporter {
-  /** The `CryptoKey` of `entry` for `alg`; AuthError('invalid_token') when it does not fit. */
-  importKey(kid: string, entry: KeyEntry, alg: string): Promise<CryptoKey>;
   /**
-   * Like `importKey`, but the key itself once it was imported (each token after the first of a
-   * kid needs no promise), and a refusal thrown in this tick when the key cannot fit `alg`.
+   * The `CryptoKey` of `entry` for `alg`: the key itself once imported (each token after the first
+   * of a kid needs no promise), else a promise of it. AuthError('invalid_token') when it does not
+   * fit, thrown in this tick when that is known without importing.
    */
   importKeyNow(kid: string, entry: KeyEntry, alg: string): CryptoKey | Promise<CryptoKey>;
   /** Forgets keys whose kid left the set or whose material changed (kid → material). */
@@ -33,14 +32,14 @@ interface Imported {
  * @example
  * ```ts
  * const importer = createKeyImporter()
- * const key = await importer.importKey(kid, entry, 'ES384')
+ * const key = await importer.importKeyNow(kid, entry, 'ES384')
  * ```
  */
 export function createKeyImporter(): KeyImporter {
   // kid → alg → the import: no key string to build per token.
   const imported = new Map<string, Map<string, Imported>>();
   const mismatch = (error: unknown) => refusal('key_algorithm_mismatch', { message: 'the token key cannot be used for its algorithm', cause: error });
-  const importKeyNow = (kid: string, entry: KeyEntry, alg: string): CryptoKey | Promise<CryptoKey> => {
+  const importKeyNow: KeyImporter['importKeyNow'] = (kid, entry, alg) => {
     let byAlg = imported.get(kid);
     let cached = byAlg?.get(alg);
     // The material holds `kty`, `crv` and `alg`, all the fit depends on: a key kept for it fitted when imported.
@@ -67,7 +66,6 @@ export function createKeyImporter(): KeyImporter {
   };
   return {
     importKeyNow,
-    importKey: async (kid, entry, alg) => importKeyNow(kid, entry, alg),
     retain(keys) {
       for (const [kid, algs] of imported) {
         for (const [alg, { material }] of algs) if (keys.get(kid) !== material) algs.delete(alg);

@@ -4,10 +4,11 @@
  * by every caller, and unknown-`kid` refetches bounded by a small budget and a memory
  * of kids looked up in vain.
  */
-import { createSharedRefusals, refusal, type AuthError } from './errors.js';
+import { refusal } from './errors.js';
 import type { KeyStoreObserver } from './events.js';
 import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
 import { createKeyImporter } from './jwks-import.js';
+import { createUnknownKidLookup, retrySeconds } from './jwks-lookup.js';
 import { createKeySetLoader, type KeyEntry } from './jwks-loader.js';
 import { keySetFreshness, type JWKSStoreState } from './jwks-state.js';
 
@@ -100,8 +101,6 @@ export interface JWKSStore {
 const MAX_UNKNOWN_KIDS = 1_000;
 const FORCED_REFETCHES = 10;
 
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
-
 /**
  * Creates a key store for one JWKS URL. Nothing is fetched until the first `getKey`.
  *
@@ -130,24 +129,9 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   });
 
   const freshness = () => keySetFreshness(loader.fetchedAt, now(), cacheTtl, staleTtl);
-  const unavailable = (message: string) => refusal('jwks_unavailable', { message, cause: loader.lastError, retryAfter: seconds(loader.retryInMs()) });
+  const unavailable = (message: string) => refusal('jwks_unavailable', { message, cause: loader.lastError, retryAfter: retrySeconds(loader.retryInMs()) });
   const closed = () => refusal('key_store_closed');
-  // Forged tokens can name any kid: their refusals are made once, not per token.
-  const shared = createSharedRefusals();
-  const notInSet = () => shared('unknown_kid');
-  // While the budget is spent, every unknown kid gets the same answer until its Retry-After second
-  // changes (or the fetch error it carries does): one frozen refusal, not one per forged token.
-  let spent: { error: AuthError; cause: unknown } | undefined;
-  const budgetSpent = (): AuthError => {
-    const retryAfter = seconds(budget.waitMs());
-    if (spent === undefined || spent.error.retryAfter !== retryAfter || spent.cause !== loader.lastError) {
-      const error = refusal('jwks_refetch_cooldown', { message: 'the key set is not refetched for this key id yet', cause: loader.lastError, retryAfter });
-      Object.freeze(error);
-      spent = { error, cause: loader.lastError };
-      return error;
-    }
-    return spent.error;
-  };
+  const unknown = createUnknownKidLookup({ loader, budget, forcedBudget, lookedUp, observer, unavailable, closed });
 
   function revalidate(): void {
     if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
@@ -178,50 +162,17 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     throw unavailable(loader.keys ? 'the key set is unavailable and the cached one is too old' : 'the key set is unavailable');
   }
 
-  // What an unknown kid may cause, decided in this tick: a refusal thrown, or a refetch started.
-  function startLookup(kid: string, force: boolean): void {
-    if (loader.inflight !== undefined) return;
-    if (lookedUp.has(kid)) {
-      observer?.refetchRefused('recently_missing');
-      throw notInSet();
-    }
-    // While Logto cannot be reached, a kid we do not know may be the key it just rotated
-    // to: an outage (503), never a bad token (401) that makes clients sign their users out.
-    if (loader.retryInMs() > 0) {
-      observer?.refetchRefused('cooldown');
-      throw unavailable('the key set cannot be refreshed to find the token key');
-    }
-    if (!budget.take() && !(force && forcedBudget.take())) {
-      observer?.refetchRefused('budget');
-      throw budgetSpent();
-    }
-    void loader.load();
-  }
-
-  async function finishLookup(kid: string): Promise<KeyEntry> {
-    await loader.inflight;
-    if (loader.closed) throw closed();
-    const entry = loader.keys?.get(kid);
-    if (entry !== undefined) return entry;
-    if (loader.lastError !== undefined) throw unavailable('the key set cannot be refreshed to find the token key');
-    lookedUp.add(kid);
-    throw notInSet();
-  }
-
   const resolved = (header: { alg: string; kid: string }, entry: KeyEntry): ResolvedKey | Promise<ResolvedKey> => {
     const key = importer.importKeyNow(header.kid, entry, header.alg);
     const { material } = entry;
     return key instanceof Promise ? key.then((ready) => ({ key: ready, material })) : { key, material };
   };
 
-  async function resolveAfterWait(header: { alg: string; kid: string }, force: boolean): Promise<ResolvedKey> {
-    const keys = await awaitUsableKeys();
-    let entry = keys.get(header.kid);
-    if (entry === undefined) {
-      startLookup(header.kid, force);
-      entry = await finishLookup(header.kid);
-    }
-    return resolved(header, entry);
+  function resolveFrom(keys: ReadonlyMap<string, KeyEntry>, header: { alg: string; kid: string }, force: boolean): ResolvedKey | Promise<ResolvedKey> {
+    const entry = keys.get(header.kid);
+    if (entry !== undefined) return resolved(header, entry);
+    unknown.start(header.kid, force);
+    return unknown.finish(header.kid).then((found) => resolved(header, found));
   }
 
   function resolveKeyNow(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): ResolvedKey | Promise<ResolvedKey> {
@@ -229,11 +180,8 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     if (!options.algorithms.includes(header.alg)) throw refusal('algorithm_not_allowed');
     const force = lookup.forceRefetch === true;
     const keys = usableKeysNow();
-    if (keys === undefined) return resolveAfterWait(header, force);
-    const entry = keys.get(header.kid);
-    if (entry !== undefined) return resolved(header, entry);
-    startLookup(header.kid, force);
-    return finishLookup(header.kid).then((found) => resolved(header, found));
+    // No usable set yet: the same decisions once it is had (a refusal then rejects the promise).
+    return keys === undefined ? awaitUsableKeys().then((had) => resolveFrom(had, header, force)) : resolveFrom(keys, header, force);
   }
 
   const resolveKey = async (header: { alg: string; kid: string }, lookup?: GetKeyOptions): Promise<ResolvedKey> => resolveKeyNow(header, lookup);

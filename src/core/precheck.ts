@@ -56,25 +56,24 @@ export function precheckToken(
   if (firstDot === -1) throw refuse(OPAQUE_TOKEN.test(token) ? 'opaque_token' : 'malformed_token');
   if (!COMPACT_JWS.test(token)) throw refuse('malformed_token');
   const secondDot = token.indexOf('.', firstDot + 1);
-  const known = options.knownHeaders?.get(token.slice(0, firstDot));
-  if (known !== undefined) return { header: known, payload: decodePayload(token, firstDot, secondDot, refuse) };
+  const header = options.knownHeaders?.get(token.slice(0, firstDot)) ?? checkHeader(token, firstDot, secondDot, options.algorithms, refuse);
+  const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
+  if (!payload) throw refuse('malformed_payload');
+  return { header, payload };
+}
+
+function checkHeader(token: string, firstDot: number, secondDot: number, algorithms: readonly string[], refuse: (reason: RefusalReason) => AuthError): CheckedHeader {
   const header = decodeJSONSegment(token.slice(0, firstDot));
   if (!header) throw refuse('malformed_header');
   const { alg, typ, kid } = header;
-  if (typeof alg !== 'string' || !options.algorithms.includes(alg)) throw refuse('algorithm_not_allowed');
+  if (typeof alg !== 'string' || !algorithms.includes(alg)) throw refuse('algorithm_not_allowed');
   // An ID token (`JWT`) or a logout token (`logout+jwt`) must never pass as an access token.
   if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) {
     throw refuse(tokenTypeReason(typ, () => decodeJSONSegment(token.slice(firstDot + 1, secondDot))));
   }
   if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refuse('missing_kid');
   if (KEY_POINTERS.some((name) => name in header)) throw refuse('key_in_header');
-  return { header: { alg, kid }, payload: decodePayload(token, firstDot, secondDot, refuse) };
-}
-
-function decodePayload(token: string, firstDot: number, secondDot: number, refuse: (reason: RefusalReason) => AuthError): Record<string, unknown> {
-  const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
-  if (!payload) throw refuse('malformed_payload');
-  return payload;
+  return { alg, kid };
 }
 
 // Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,

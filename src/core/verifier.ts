@@ -5,19 +5,17 @@ import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { AuthError, createSharedRefusals, isAuthError, refusal } from './errors.js';
-import { precheckToken, type CheckedHeader, type PrecheckedToken } from './precheck.js';
+import { precheckToken, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
 import { createRevocationCheck } from './revocation-check.js';
 import { selectTokenDigest } from './token-digest.js';
+import { createVerifiedHeaders } from './verified-headers.js';
 import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache } from './token-cache.js';
 
 const REFUSAL_TTL_MS = 60_000;
 const HOT_TOKENS = 128;
-const MAX_VERIFIED_HEADERS = 64;
-const FEW_HEADERS = 4;
-const MAX_HEADER_CHARS = 512;
 const badSignature = (cause?: unknown): AuthError => refusal('bad_signature', { cause });
 
 /** What {@link TokenVerifier.check} answers: the verified context, or why the token is refused. */
@@ -76,40 +74,14 @@ export function createTokenVerifier<TClaims>(
   };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
-  // The header segments of the tokens verified (an issuer signs with a few keys, each one header),
-  // with what the pre-check made of them: such a header is not decoded again, and a token with
-  // another header is not in the cache, so it is pre-checked without a digest (garbage, a forged
-  // kid). Only verified tokens add one. Past the bounds every token is looked up, as before.
-  const verifiedHeaders = new Map<string, CheckedHeader>();
-  let anyHeader = false;
-  // The usual one or two headers are compared in place: no slice to hash per cache hit.
-  const fewHeaders: string[] = [];
-  const mayBeCached = (token: string): boolean => {
-    if (anyHeader) return true;
-    if (verifiedHeaders.size <= FEW_HEADERS) {
-      for (const header of fewHeaders) if (token.charCodeAt(header.length) === 0x2e /* . */ && token.startsWith(header)) return true;
-      return false;
-    }
-    const dot = token.indexOf('.');
-    return dot > 0 && verifiedHeaders.has(token.slice(0, dot));
-  };
-  const noteHeader = (token: string, header: CheckedHeader): void => {
-    const segment = token.slice(0, token.indexOf('.'));
-    if (verifiedHeaders.has(segment)) return;
-    if (verifiedHeaders.size >= MAX_VERIFIED_HEADERS || segment.length > MAX_HEADER_CHARS) anyHeader = true;
-    // Its own copy, as for `hot`: the slice would keep the whole token alive.
-    else {
-      const own = (' ' + segment).slice(1);
-      verifiedHeaders.set(own, Object.freeze({ alg: intern(header.alg), kid: intern(header.kid) }));
-      if (fewHeaders.length < FEW_HEADERS) fewHeaders.push(own);
-    }
-  };
+  // Headers of verified tokens: not decoded again, and a token with another one is not in the cache.
+  const headers = createVerifiedHeaders((value) => intern(value));
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
   if (refusals) jwks.onKeysChanged(() => refusals.clear());
   // The pre-check's refusals say nothing of the token: one frozen instance per reason for this kit.
-  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals(), knownHeaders: verifiedHeaders };
+  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals(), knownHeaders: headers.known };
   const joseOptions = { algorithms: [...options.algorithms] };
 
   const interned = new Map<string, string>();
@@ -145,13 +117,6 @@ export function createTokenVerifier<TClaims>(
     return auth;
   };
 
-  // Everything decided without a key: a refusal here is answered in the same tick.
-  const screen = (token: string, nowMs: number): PrecheckedToken => {
-    const prechecked = precheckToken(token, precheckOptions);
-    checkStaticClaims(prechecked.payload, rules);
-    checkTimeClaims(prechecked.payload, rules, nowMs);
-    return prechecked;
-  };
   const verifyUncached = async (
     token: string,
     { header, payload }: PrecheckedToken,
@@ -195,7 +160,7 @@ export function createTokenVerifier<TClaims>(
     // and their token are young garbage), and `maxBytes` bounds large tokens as it always did.
     const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
     // Before the entry: every cached token's header is known (see `mayBeCached`).
-    noteHeader(token, header);
+    headers.note(token, header);
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
     if (cache && jwks.hasKid(header.kid, material)) {
@@ -241,9 +206,11 @@ export function createTokenVerifier<TClaims>(
   const judge = (token: string, key: string | undefined, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     let prechecked: PrecheckedToken;
     let resolvedKey: ResolvedKey | Promise<ResolvedKey>;
+    // Everything decided without a signature is refused in this tick (a kid looked up in vain, a spent refetch budget too).
     try {
-      prechecked = screen(token, nowMs);
-      // A kid looked up in vain or a spent refetch budget is refused here too, in this tick.
+      prechecked = precheckToken(token, precheckOptions);
+      checkStaticClaims(prechecked.payload, rules);
+      checkTimeClaims(prechecked.payload, rules, nowMs);
       resolvedKey = jwks.resolveKeyNow(prechecked.header);
     } catch (error) {
       return refuse(error, false);
@@ -264,8 +231,8 @@ export function createTokenVerifier<TClaims>(
       if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
       refusals?.delete(token);
     }
-    // No cached token has this header (or there is no cache): judged without a digest, hashed only once verified.
-    if (cache === undefined || !mayBeCached(token)) return judge(token, undefined, nowMs);
+    // No cached token has this header or this size (or there is no cache): judged without a digest, hashed only once verified.
+    if (cache === undefined || token.length > options.maxTokenSize || !headers.mayBeCached(token)) return judge(token, undefined, nowMs);
     const key = keyOf(token);
     const hit = cache.get(key, nowMs);
     if (hit) return fromCache(remember(token, hit), hit, nowMs);
