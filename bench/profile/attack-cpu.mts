@@ -49,20 +49,21 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 const prof = process.argv[2] === 'prof';
 const results: Record<string, { perSec: number[]; cpuUs: number[] }> = {};
 for (let round = 0; round < 5; round++) {
-  for (const [name, op] of Object.entries(phases)) {
+  // PHASES=floor,cached: only those.
+  for (const [name, op] of Object.entries(phases).filter(([phase]) => !process.env.PHASES || process.env.PHASES.split(',').includes(phase))) {
     await run(op, 150);
     const r = await run(op, 600);
     (results[name] ??= { perSec: [], cpuUs: [] }).perSec.push(r.perSec);
     results[name].cpuUs.push(r.cpuUs);
   }
 }
-const floor = median(results.floor!.perSec);
+const floor = results.floor ? median(results.floor.perSec) : NaN;
 for (const [name, r] of Object.entries(results)) {
   console.log(`${name.padEnd(9)} ${median(r.perSec).toFixed(0).padStart(8)} /s  ${median(r.cpuUs).toFixed(2).padStart(7)} µs CPU/op  ÷ floor ${(median(r.perSec) / floor).toFixed(1)}×`);
 }
 if (prof) {
   mkdirSync('/tmp/prof', { recursive: true });
-  for (const name of ['forged', 'garbage', 'replayed']) {
+  for (const name of process.env.PHASES ? process.env.PHASES.split(',').filter((phase) => phase !== 'floor') : ['forged', 'garbage', 'replayed']) {
     const s = new Session(); s.connect(); await s.post('Profiler.enable'); await s.post('Profiler.start');
     await run(phases[name]!, 1500);
     const { profile } = await s.post('Profiler.stop'); writeFileSync(`/tmp/prof/attack-${name}.cpuprofile`, JSON.stringify(profile)); s.disconnect();

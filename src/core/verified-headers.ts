@@ -19,8 +19,6 @@ export interface VerifiedHeaders {
 // Past this many headers, or one this long, every token is looked up in the cache (as without the set).
 const MAX_HEADERS = 64;
 const MAX_HEADER_CHARS = 512;
-// The usual one or two headers are compared in place: no slice to hash per cache hit.
-const FEW_HEADERS = 4;
 
 /**
  * Create an empty set. Only verified tokens add to it, so forged headers never fill it; past 64
@@ -35,16 +33,11 @@ const FEW_HEADERS = 4;
  */
 export function createVerifiedHeaders(intern: (value: string) => string = (value) => value): VerifiedHeaders {
   const known = new Map<string, CheckedHeader>();
-  const few: string[] = [];
   let everyToken = false;
   return {
     known,
     mayBeCached(token) {
       if (everyToken) return true;
-      if (known.size <= FEW_HEADERS) {
-        for (const header of few) if (token.charCodeAt(header.length) === 0x2e /* . */ && token.startsWith(header)) return true;
-        return false;
-      }
       const dot = token.indexOf('.');
       return dot > 0 && known.has(token.slice(0, dot));
     },
@@ -58,7 +51,6 @@ export function createVerifiedHeaders(intern: (value: string) => string = (value
       // Its own copy: the slice would keep the whole token alive.
       const own = (' ' + segment).slice(1);
       known.set(own, Object.freeze({ alg: intern(header.alg), kid: intern(header.kid) }));
-      if (few.length < FEW_HEADERS) few.push(own);
     },
   };
 }
