@@ -10,7 +10,7 @@ import { createTestIssuer } from '../../src/testing/index.js';
 import { createAuthKit } from '../../dist/index.js';
 import { mintMany } from '../lib/tokens.js';
 const issuer = await createTestIssuer({ alg: 'RS256' });
-const tokens = await mintMany(issuer, 30000);
+const tokens = await mintMany(issuer, Number(process.env.TOKENS ?? 30000));
 const mode = process.argv[2] ?? 'kit';
 let verify: (t: string) => Promise<unknown>;
 if (mode === 'kit') {
@@ -27,6 +27,6 @@ const t0 = performance.now(); let i = 1;
 const cpu0 = process.cpuUsage();
 await Promise.all(Array.from({ length: 8 }, async () => { while (i < tokens.length) { const t = tokens[i++]!; await verify(t); } }));
 const el = performance.now() - t0; const cpu = process.cpuUsage(cpu0);
-const { profile } = await s.post('Profiler.stop'); mkdirSync('/tmp/prof', { recursive: true }); writeFileSync(`/tmp/prof/${mode}.cpuprofile`, JSON.stringify(profile));
+const { profile } = await s.post('Profiler.stop'); mkdirSync('/tmp/prof', { recursive: true }); writeFileSync(`/tmp/prof/${process.env.PROF_NAME ?? mode}.cpuprofile`, JSON.stringify(profile));
 console.log(mode, process.argv[3] ?? '', (tokens.length / (el / 1000)).toFixed(0), '/s; process CPU µs per token', ((cpu.user + cpu.system) / tokens.length).toFixed(1));
 process.exit(0);

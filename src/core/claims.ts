@@ -45,10 +45,16 @@ export function checkStaticClaims(payload: Record<string, unknown>, rules: Claim
   if (organizationId !== undefined && (typeof organizationId !== 'string' || organizationId === '')) {
     throw refusal('malformed_claim', { message: 'organization_id claim must be a non-empty string' });
   }
-  const audiences: unknown[] = Array.isArray(aud) ? aud : [aud];
-  const orgAudiences = audiences.filter((a) => typeof a === 'string' && a.startsWith(ORGANIZATION_AUDIENCE_PREFIX));
   // One token, one organization: an organization token naming another organization_id is ambiguous.
-  if (orgAudiences.length > 1 || (orgAudiences.length === 1 && organizationId !== undefined && orgAudiences[0] !== ORGANIZATION_AUDIENCE_PREFIX + organizationId)) {
+  let orgAudience: string | undefined;
+  let orgAudiences = 0;
+  for (const a of Array.isArray(aud) ? (aud as unknown[]) : [aud]) {
+    if (typeof a === 'string' && a.startsWith(ORGANIZATION_AUDIENCE_PREFIX)) {
+      orgAudiences++;
+      orgAudience = a;
+    }
+  }
+  if (orgAudiences > 1 || (orgAudience !== undefined && organizationId !== undefined && orgAudience !== ORGANIZATION_AUDIENCE_PREFIX + organizationId)) {
     throw refusal('ambiguous_organization');
   }
   for (const name of ['exp', 'nbf', 'iat'] as const) {

@@ -108,7 +108,10 @@ export interface AuthErrorOptions {
 
 /**
  * Why a request was refused. `message` is safe to show a client: it never
- * contains the token, its payload, or the expected issuer/audience.
+ * contains the token, its payload, or the expected issuer/audience. A refusal
+ * that says nothing of its token (a malformed one, an unknown kid) may be one
+ * frozen instance shared by the requests refused for that reason: wrap an
+ * AuthError (as `cause`) rather than write to it.
  *
  * @example
  * ```ts
@@ -181,6 +184,32 @@ export function isAuthError(value: unknown): value is AuthError {
 export function refusal(reason: RefusalReason, options: AuthErrorOptions & { message?: string } = {}): AuthError {
   const { code, description } = REFUSAL_REASONS[reason];
   return new AuthError(code, options.message ?? description, { ...options, reason });
+}
+
+/**
+ * A memo of refusals that carry nothing of the token they refuse (its shape, a header field, a kid
+ * the key set lacks): one frozen {@link AuthError} per reason, made on first use, so refusing a
+ * flood of garbage builds no Error per token. Each kit keeps its own (what a kit marks on its
+ * errors, like `resource_metadata`, is the same for every error it hands out). Frozen, since one
+ * instance reaches many requests: a handler that writes to it fails loudly instead of leaking into
+ * the next request's refusal.
+ *
+ * @example
+ * ```ts
+ * const shared = createSharedRefusals()
+ * throw shared('malformed_token') // the same frozen AuthError every time
+ * ```
+ */
+export function createSharedRefusals(): (reason: RefusalReason) => AuthError {
+  const made = new Map<RefusalReason, AuthError>();
+  return (reason) => {
+    const known = made.get(reason);
+    if (known !== undefined) return known;
+    const error = refusal(reason);
+    Object.freeze(error);
+    made.set(reason, error);
+    return error;
+  };
 }
 
 /** The table row of a code. */

@@ -23,7 +23,7 @@ export { buildAuthCookieHeader, buildGuestCookieHeader, type AuthCookieOptions }
 export { toRequestView, type AuthInput, type NodeRequestLike, type PlainRequestLike, type RequestView } from './request.js';
 export { parseScopes, missingScopes, hasAnyScope } from './scopes.js';
 export { ORGANIZATION_AUDIENCE_PREFIX } from './claims.js';
-export type { GetKeyOptions, JWKSStore, JWKSStoreState, JWKSStoreStatus, KeySetFreshness } from './jwks.js';
+export type { GetKeyOptions, JWKSStore, JWKSStoreState, JWKSStoreStatus, KeySetFreshness, ResolvedKey } from './jwks.js';
 export { JWKSFetchError, type JWKSFetchFailure } from './jwks-fetch.js';
 export { organizationSubject, type Revocation, type RevocationStore } from './revocation-store.js';
 export { authorize, scopeError, organizationError, type AuthRequirement } from './authorize.js';

@@ -8,6 +8,7 @@ import { refusal } from './errors.js';
 import type { KeyStoreObserver } from './events.js';
 import { createKidMemory, createRefetchBudget } from './jwks-budget.js';
 import { createKeyImporter } from './jwks-import.js';
+import { createUnknownKidLookup, retrySeconds } from './jwks-lookup.js';
 import { createKeySetLoader, type KeyEntry } from './jwks-loader.js';
 import { keySetFreshness, type JWKSStoreState } from './jwks-state.js';
 
@@ -52,6 +53,12 @@ export interface GetKeyOptions {
   forceRefetch?: boolean;
 }
 
+/** A verification key and its material (see {@link JWKSStore.resolveKey}). */
+export interface ResolvedKey {
+  key: CryptoKey;
+  material: string;
+}
+
 /** Verification keys for token headers, from a remote JWKS. */
 export interface JWKSStore {
   /**
@@ -62,7 +69,14 @@ export interface JWKSStore {
    */
   getKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<CryptoKey>;
   /** Like `getKey`, with the key's material (its RFC 7638 members and `alg`), to tie what it verified to it. */
-  resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<{ key: CryptoKey; material: string }>;
+  resolveKey(header: { alg: string; kid: string }, options?: GetKeyOptions): Promise<ResolvedKey>;
+  /**
+   * Like `resolveKey`, but answers in this tick when nothing needs waiting: the key of a kid in a
+   * usable set once imported, or a refusal *thrown* when it is decided without a fetch (a kid
+   * looked up in vain, a spent refetch budget, a closed store). For the per-token path; the same
+   * checks, the same refusals, the same fetches as `resolveKey`.
+   */
+  resolveKeyNow(header: { alg: string; kid: string }, options?: GetKeyOptions): ResolvedKey | Promise<ResolvedKey>;
   /** Whether a kid is in the current key set; with `material`, whether it still has that key material. */
   hasKid(kid: string, material?: string): boolean;
   /**
@@ -86,8 +100,6 @@ export interface JWKSStore {
 // Bounds the memory of kids already looked up in vain; forged tokens can name any kid.
 const MAX_UNKNOWN_KIDS = 1_000;
 const FORCED_REFETCHES = 10;
-
-const seconds = (ms: number): number => Math.max(1, Math.ceil(ms / 1000));
 
 /**
  * Creates a key store for one JWKS URL. Nothing is fetched until the first `getKey`.
@@ -117,10 +129,9 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
   });
 
   const freshness = () => keySetFreshness(loader.fetchedAt, now(), cacheTtl, staleTtl);
-  const unavailable = (message: string, waitMs = loader.retryInMs(), reason: 'jwks_unavailable' | 'jwks_refetch_cooldown' = 'jwks_unavailable') =>
-    refusal(reason, { message, cause: loader.lastError, retryAfter: seconds(waitMs) });
+  const unavailable = (message: string) => refusal('jwks_unavailable', { message, cause: loader.lastError, retryAfter: retrySeconds(loader.retryInMs()) });
   const closed = () => refusal('key_store_closed');
-  const notInSet = () => refusal('unknown_kid');
+  const unknown = createUnknownKidLookup({ loader, budget, forcedBudget, lookedUp, observer, unavailable, closed });
 
   function revalidate(): void {
     if (loader.inflight === undefined && loader.retryInMs() === 0) void loader.load();
@@ -131,10 +142,15 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     return keys;
   }
 
-  async function usableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
+  // The key set when it can answer now (fresh, or stale while a refresh runs), else `undefined`.
+  function usableKeysNow(): ReadonlyMap<string, KeyEntry> | undefined {
     const before = freshness();
     if (before === 'stale') revalidate();
     if ((before === 'fresh' || before === 'stale') && loader.keys) return served(before, loader.keys);
+    return undefined;
+  }
+
+  async function awaitUsableKeys(): Promise<ReadonlyMap<string, KeyEntry>> {
     if (loader.inflight === undefined) {
       if (loader.retryInMs() > 0) throw unavailable('the key set is unavailable');
       void loader.load();
@@ -146,44 +162,33 @@ export function createJWKSStore(options: JWKSStoreOptions): JWKSStore {
     throw unavailable(loader.keys ? 'the key set is unavailable and the cached one is too old' : 'the key set is unavailable');
   }
 
-  async function lookupUnknown(kid: string, force: boolean): Promise<KeyEntry> {
-    if (loader.inflight === undefined) {
-      if (lookedUp.has(kid)) {
-        observer?.refetchRefused('recently_missing');
-        throw notInSet();
-      }
-      // While Logto cannot be reached, a kid we do not know may be the key it just rotated
-      // to: an outage (503), never a bad token (401) that makes clients sign their users out.
-      if (loader.retryInMs() > 0) {
-        observer?.refetchRefused('cooldown');
-        throw unavailable('the key set cannot be refreshed to find the token key');
-      }
-      if (!budget.take() && !(force && forcedBudget.take())) {
-        observer?.refetchRefused('budget');
-        throw unavailable('the key set is not refetched for this key id yet', budget.waitMs(), 'jwks_refetch_cooldown');
-      }
-      void loader.load();
-    }
-    await loader.inflight;
-    if (loader.closed) throw closed();
-    const entry = loader.keys?.get(kid);
-    if (entry !== undefined) return entry;
-    if (loader.lastError !== undefined) throw unavailable('the key set cannot be refreshed to find the token key');
-    lookedUp.add(kid);
-    throw notInSet();
+  const resolved = (header: { alg: string; kid: string }, entry: KeyEntry): ResolvedKey | Promise<ResolvedKey> => {
+    const key = importer.importKeyNow(header.kid, entry, header.alg);
+    const { material } = entry;
+    return key instanceof Promise ? key.then((ready) => ({ key: ready, material })) : { key, material };
+  };
+
+  function resolveFrom(keys: ReadonlyMap<string, KeyEntry>, header: { alg: string; kid: string }, force: boolean): ResolvedKey | Promise<ResolvedKey> {
+    const entry = keys.get(header.kid);
+    if (entry !== undefined) return resolved(header, entry);
+    unknown.start(header.kid, force);
+    return unknown.finish(header.kid).then((found) => resolved(header, found));
   }
 
-  async function resolveKey(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): Promise<{ key: CryptoKey; material: string }> {
+  function resolveKeyNow(header: { alg: string; kid: string }, lookup: GetKeyOptions = {}): ResolvedKey | Promise<ResolvedKey> {
     if (loader.closed) throw closed();
     if (!options.algorithms.includes(header.alg)) throw refusal('algorithm_not_allowed');
-    const keys = await usableKeys();
-    const entry = keys.get(header.kid) ?? (await lookupUnknown(header.kid, lookup.forceRefetch === true));
-    return { key: await importer.importKey(header.kid, entry, header.alg), material: entry.material };
+    const force = lookup.forceRefetch === true;
+    const keys = usableKeysNow();
+    // No usable set yet: the same decisions once it is had (a refusal then rejects the promise).
+    return keys === undefined ? awaitUsableKeys().then((had) => resolveFrom(had, header, force)) : resolveFrom(keys, header, force);
   }
 
+  const resolveKey = async (header: { alg: string; kid: string }, lookup?: GetKeyOptions): Promise<ResolvedKey> => resolveKeyNow(header, lookup);
   return {
     resolveKey,
-    getKey: async (header, lookup) => (await resolveKey(header, lookup)).key,
+    resolveKeyNow,
+    getKey: async (header, lookup) => (await resolveKeyNow(header, lookup)).key,
     hasKid(kid, material) {
       const entry = loader.keys?.get(kid);
       return entry !== undefined && (material === undefined || entry.material === material);

@@ -1,4 +1,5 @@
-import { refusal } from './errors.js';
+import { refusal, type AuthError } from './errors.js';
+import type { RefusalReason } from './refusal-reasons.js';
 import { decodeJSONSegment } from './decode.js';
 
 /** The protected header fields the pipeline relies on after the pre-check. */
@@ -36,25 +37,43 @@ const OPAQUE_TOKEN = /^[A-Za-z0-9_-]+$/;
  */
 export function precheckToken(
   token: string,
-  options: { maxTokenSize: number; algorithms: readonly string[] },
+  options: {
+    maxTokenSize: number;
+    algorithms: readonly string[];
+    /** Makes each refusal (none carries anything of the token). @default refusal */
+    refuse?: (reason: RefusalReason) => AuthError;
+    /**
+     * Header segments already known to pass, with what they yield (the verifier's, of tokens it
+     * verified): such a header is not decoded again, since its checks depend on it alone. @default none
+     */
+    knownHeaders?: ReadonlyMap<string, CheckedHeader>;
+  },
 ): PrecheckedToken {
-  if (token.length > options.maxTokenSize) throw refusal('token_too_large');
-  if (!COMPACT_JWS.test(token)) throw refusal(OPAQUE_TOKEN.test(token) ? 'opaque_token' : 'malformed_token');
+  const refuse = options.refuse ?? refusal;
+  if (token.length > options.maxTokenSize) throw refuse('token_too_large');
   const firstDot = token.indexOf('.');
+  // Without a dot it is no JWS: one pass tells an opaque token from garbage (with one, it is neither).
+  if (firstDot === -1) throw refuse(OPAQUE_TOKEN.test(token) ? 'opaque_token' : 'malformed_token');
+  if (!COMPACT_JWS.test(token)) throw refuse('malformed_token');
   const secondDot = token.indexOf('.', firstDot + 1);
+  const header = options.knownHeaders?.get(token.slice(0, firstDot)) ?? checkHeader(token, firstDot, secondDot, options.algorithms, refuse);
+  const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
+  if (!payload) throw refuse('malformed_payload');
+  return { header, payload };
+}
+
+function checkHeader(token: string, firstDot: number, secondDot: number, algorithms: readonly string[], refuse: (reason: RefusalReason) => AuthError): CheckedHeader {
   const header = decodeJSONSegment(token.slice(0, firstDot));
-  if (!header) throw refusal('malformed_header');
+  if (!header) throw refuse('malformed_header');
   const { alg, typ, kid } = header;
-  if (typeof alg !== 'string' || !options.algorithms.includes(alg)) throw refusal('algorithm_not_allowed');
+  if (typeof alg !== 'string' || !algorithms.includes(alg)) throw refuse('algorithm_not_allowed');
   // An ID token (`JWT`) or a logout token (`logout+jwt`) must never pass as an access token.
   if (typeof typ !== 'string' || !ACCESS_TOKEN_TYPES.has(typ.toLowerCase())) {
-    throw refusal(tokenTypeReason(typ, () => decodeJSONSegment(token.slice(firstDot + 1, secondDot))));
+    throw refuse(tokenTypeReason(typ, () => decodeJSONSegment(token.slice(firstDot + 1, secondDot))));
   }
-  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refusal('missing_kid');
-  if (KEY_POINTERS.some((name) => name in header)) throw refusal('key_in_header');
-  const payload = decodeJSONSegment(token.slice(firstDot + 1, secondDot));
-  if (!payload) throw refusal('malformed_payload');
-  return { header: { alg, kid }, payload };
+  if (typeof kid !== 'string' || kid === '' || kid.length > MAX_KID_LENGTH) throw refuse('missing_kid');
+  if (KEY_POINTERS.some((name) => name in header)) throw refuse('key_in_header');
+  return { alg, kid };
 }
 
 // Logto signs ID tokens with `typ: JWT` (OpenID Connect Core §2 gives them no type of their own,

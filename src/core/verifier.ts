@@ -1,16 +1,17 @@
 import { compactVerify, errors } from 'jose';
 import type { AuthenticatedContext } from './context.js';
-import type { JWKSStore } from './jwks.js';
+import type { JWKSStore, ResolvedKey } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
-import { AuthError, isAuthError, refusal } from './errors.js';
-import { precheckToken } from './precheck.js';
+import { AuthError, createSharedRefusals, isAuthError, refusal } from './errors.js';
+import { precheckToken, type PrecheckedToken } from './precheck.js';
 import { REFUSAL_REASONS } from './refusal-reasons.js';
 import { missingScopes, parseScopes } from './scopes.js';
 import { createRefusalCache } from './refusal-cache.js';
 import { createRevocationCheck } from './revocation-check.js';
 import { selectTokenDigest } from './token-digest.js';
+import { createVerifiedHeaders } from './verified-headers.js';
 import { createTokenCache, estimateEntryBytes, type CachedToken, type TokenCache } from './token-cache.js';
 
 const REFUSAL_TTL_MS = 60_000;
@@ -73,11 +74,14 @@ export function createTokenVerifier<TClaims>(
   };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
+  // Headers of verified tokens: not decoded again, and a token with another one is not in the cache.
+  const headers = createVerifiedHeaders((value) => intern(value));
   // Forgeries are replayed as they are: a few recent ones suffice, and a minute bounds how long a refusal outlives its reason.
   const refusals = options.tokenCache ? createRefusalCache({ maxEntries: 1_000, maxBytes: 4 * 1024 * 1024 }) : undefined;
   // A refusal holds against the key it was judged by; a new key set is judged afresh. (Listeners end with jwks.close().)
   if (refusals) jwks.onKeysChanged(() => refusals.clear());
-  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms };
+  // The pre-check's refusals say nothing of the token: one frozen instance per reason for this kit.
+  const precheckOptions = { maxTokenSize: options.maxTokenSize, algorithms: options.algorithms, refuse: createSharedRefusals(), knownHeaders: headers.known };
   const joseOptions = { algorithms: [...options.algorithms] };
 
   const interned = new Map<string, string>();
@@ -113,11 +117,14 @@ export function createTokenVerifier<TClaims>(
     return auth;
   };
 
-  const verifyUncached = async (token: string, cacheKey: string, nowMs: number): Promise<AuthenticatedContext<TClaims>> => {
-    const { header, payload } = precheckToken(token, precheckOptions);
-    checkStaticClaims(payload, rules);
-    checkTimeClaims(payload, rules, nowMs);
-    const { key, material } = await jwks.resolveKey(header);
+  const verifyUncached = async (
+    token: string,
+    { header, payload }: PrecheckedToken,
+    resolvedKey: ResolvedKey | Promise<ResolvedKey>,
+    cacheKey: string | undefined,
+    nowMs: number,
+  ): Promise<AuthenticatedContext<TClaims>> => {
+    const { key, material } = resolvedKey instanceof Promise ? await resolvedKey : resolvedKey;
     try {
       await compactVerify(token, key, joseOptions);
     } catch (error) {
@@ -136,7 +143,9 @@ export function createTokenVerifier<TClaims>(
     for (const name of ['iss', 'aud', 'client_id'] as const) if (typeof payload[name] === 'string') payload[name] = intern(payload[name]);
     const issuedAtMs = typeof payload.iat === 'number' ? payload.iat * 1000 : -Infinity;
     checkRemembered(payload);
-    await checkRevokedNow(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId);
+    // Awaited only when the store answers with a promise: no microtask per token otherwise.
+    const revokedCheck = revocation ? checkRevokedNow(payload.sub as string, payload.iss as string, issuedAtMs, organizationOf(payload).organizationId) : undefined;
+    if (revokedCheck) await revokedCheck;
     let claims: TClaims = payload as TClaims;
     if (schema) {
       const parsed = schema.safeParse(payload);
@@ -150,10 +159,12 @@ export function createTokenVerifier<TClaims>(
     // though the entry keeps only its digest: the estimate stays an upper bound (per-request contexts
     // and their token are young garbage), and `maxBytes` bounds large tokens as it always did.
     const valueBytes = estimateEntryBytes(token.length, claims === payload ? payloadChars : 2 * payloadChars);
+    // Before the entry: every cached token's header is known (see `mayBeCached`).
+    headers.note(token, header);
     // A refresh that replaced the key while this token was checked has already swept the cache.
     // The entry is keyed by the token's digest and keeps no context: neither holds the token string.
-    if (jwks.hasKid(header.kid, material)) {
-      cache?.set(cacheKey, { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
+    if (cache && jwks.hasKid(header.kid, material)) {
+      cache.set(cacheKey ?? keyOf(token), { value: verified, kid: intern(header.kid), keyMaterial: material, iss: payload.iss as string, sub: payload.sub as string, issuedAtMs, expiresAtMs: (payload.exp as number) * 1000, valueBytes, seq: 0 });
     }
     return contextOf(token, verified);
   };
@@ -185,12 +196,26 @@ export function createTokenVerifier<TClaims>(
       return refuse(error, true);
     }
   };
-  const uncached = async (token: string, key: string, nowMs: number): Promise<Outcome<TClaims>> => {
+  const uncached = async (token: string, prechecked: PrecheckedToken, resolvedKey: ResolvedKey | Promise<ResolvedKey>, key: string | undefined, nowMs: number): Promise<Outcome<TClaims>> => {
     try {
-      return accept(await verifyUncached(token, key, nowMs), false);
+      return accept(await verifyUncached(token, prechecked, resolvedKey, key, nowMs), false);
     } catch (error) {
       return refuse(error, false);
     }
+  };
+  const judge = (token: string, key: string | undefined, nowMs: number): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
+    let prechecked: PrecheckedToken;
+    let resolvedKey: ResolvedKey | Promise<ResolvedKey>;
+    // Everything decided without a signature is refused in this tick (a kid looked up in vain, a spent refetch budget too).
+    try {
+      prechecked = precheckToken(token, precheckOptions);
+      checkStaticClaims(prechecked.payload, rules);
+      checkTimeClaims(prechecked.payload, rules, nowMs);
+      resolvedKey = jwks.resolveKeyNow(prechecked.header);
+    } catch (error) {
+      return refuse(error, false);
+    }
+    return uncached(token, prechecked, resolvedKey, key, nowMs);
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
@@ -206,11 +231,12 @@ export function createTokenVerifier<TClaims>(
       if (jwks.usableMaterial(refused.kid) === refused.material) return refuse(refused.error, true);
       refusals?.delete(token);
     }
-    // Without a cache nothing is looked up, so nothing is hashed.
-    const key = cache ? keyOf(token) : token;
-    const hit = cache?.get(key, nowMs);
+    // No cached token has this header or this size (or there is no cache): judged without a digest, hashed only once verified.
+    if (cache === undefined || token.length > options.maxTokenSize || !headers.mayBeCached(token)) return judge(token, undefined, nowMs);
+    const key = keyOf(token);
+    const hit = cache.get(key, nowMs);
     if (hit) return fromCache(remember(token, hit), hit, nowMs);
-    return uncached(token, key, nowMs);
+    return judge(token, key, nowMs);
   };
 
   return {

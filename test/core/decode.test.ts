@@ -35,3 +35,33 @@ describe('hasDuplicateKeys', () => {
     expect(hasDuplicateKeys('{"a":"x","b":{"c":1},"a":2}')).toBe(true);
   });
 });
+
+describe('hasDuplicateKeys: colons against parsed members', () => {
+  it.each([
+    ['a colon inside a string value', '{"a":"x:y","b":"::"}', false],
+    ['an escaped quote then a colon in a string', '{"a":"\\":","b":1}', false],
+    ['a string ending in an escaped backslash', '{"a":"x\\\\","b":":"}', false],
+    ['a colon in a key', '{"a:b":1,"a":2}', false],
+    ['duplicates inside an array of objects', '{"c":[{"x":1,"x":2}]}', true],
+    ['a duplicate __proto__', '{"__proto__":1,"__proto__":2}', true],
+    ['a duplicate under a discarded duplicate', '{"a":{"b":1,"b":2},"a":1}', true],
+    ['an empty object and array', '{"a":{},"b":[]}', false],
+  ])('%s', (_name, text, expected) => {
+    expect(hasDuplicateKeys(text)).toBe(expected);
+    expect(hasDuplicateKeys(text, JSON.parse(text))).toBe(expected);
+  });
+  it('is not fooled by an enumerable property on Object.prototype', () => {
+    Object.defineProperty(Object.prototype, 'polluted', { value: 1, enumerable: true, configurable: true, writable: true });
+    let found: boolean;
+    try {
+      found = hasDuplicateKeys('{"a":1,"b":{"c":2}}');
+    } finally {
+      delete (Object.prototype as Record<string, unknown>).polluted;
+    }
+    expect(found).toBe(false);
+  });
+  it('survives nesting as deep as a token may be', () => {
+    const deep = `{"a":${'['.repeat(8_000)}${']'.repeat(8_000)}}`;
+    expect(hasDuplicateKeys(deep)).toBe(false);
+  });
+});

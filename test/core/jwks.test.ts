@@ -426,3 +426,40 @@ describe('createJWKSStore: forced refetch (logout receiver)', () => {
     }
   });
 });
+
+describe('createJWKSStore: resolveKeyNow, the same answers in the same tick', () => {
+  it('answers an imported key in this tick, the same key resolveKey resolves', async () => {
+    const { store } = await setup([ec.jwk]);
+    const first = store.resolveKeyNow({ alg: 'ES384', kid: ec.kid });
+    // Nothing fetched or imported yet: a promise.
+    expect(first).toBeInstanceOf(Promise);
+    const { key, material } = await first;
+    const now = store.resolveKeyNow({ alg: 'ES384', kid: ec.kid });
+    expect(now).not.toBeInstanceOf(Promise);
+    expect(now).toEqual({ key, material });
+    expect((await store.resolveKey({ alg: 'ES384', kid: ec.kid })).key).toBe(key);
+    expect(await verifies(key, ec, 'ES384')).toBe(true);
+  });
+
+  it('throws in this tick what it decides without a fetch, and the promise path rejects with the same', async () => {
+    const { store } = await setup([ec.jwk]);
+    await store.getKey({ alg: 'ES384', kid: ec.kid });
+    // A kid looked up in vain: the lookup needs the fetch, so a promise; the next time, a throw.
+    expect((await rejection(Promise.resolve().then(() => store.resolveKeyNow({ alg: 'ES384', kid: 'gone' })))).reason).toBe('unknown_kid');
+    let thrown: unknown;
+    try {
+      store.resolveKeyNow({ alg: 'ES384', kid: 'gone' });
+    } catch (error) {
+      thrown = error;
+    }
+    expect((thrown as AuthError).reason).toBe('unknown_kid');
+    expect((await rejection(store.resolveKey({ alg: 'ES384', kid: 'gone' }))).reason).toBe('unknown_kid');
+    expect(() => store.resolveKeyNow({ alg: 'HS256', kid: ec.kid })).toThrow(expect.objectContaining({ reason: 'algorithm_not_allowed' }));
+    for (const kid of ['a', 'b']) await rejection(store.resolveKey({ alg: 'ES384', kid }));
+    const fetches = store.fetchCount;
+    expect(() => store.resolveKeyNow({ alg: 'ES384', kid: 'c' })).toThrow(expect.objectContaining({ reason: 'jwks_refetch_cooldown', status: 503 }));
+    expect(store.fetchCount).toBe(fetches);
+    store.close();
+    expect(() => store.resolveKeyNow({ alg: 'ES384', kid: ec.kid })).toThrow(expect.objectContaining({ reason: 'key_store_closed' }));
+  });
+});

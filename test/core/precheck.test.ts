@@ -74,3 +74,21 @@ describe('precheckToken', () => {
     expect(e.wwwAuthenticate).not.toContain(secret);
   });
 });
+
+describe('precheckToken: known headers', () => {
+  it('takes a known header segment as checked, and still checks the shape and the payload', () => {
+    const header = b64(good);
+    const knownHeaders = new Map([[header, { alg: 'ES384', kid: 'k1' }]]);
+    expect(precheckToken(`${header}.${b64({ sub: 'u' })}.c2ln`, { ...options, knownHeaders })).toEqual({ header: { alg: 'ES384', kid: 'k1' }, payload: { sub: 'u' } });
+    expect(() => precheckToken(`${header}.${b64('[1]')}.c2ln`, { ...options, knownHeaders })).toThrow(expect.objectContaining({ reason: 'malformed_payload' }));
+    expect(() => precheckToken(`${header}.${b64({ sub: 'u' })}.c2ln!`, { ...options, knownHeaders })).toThrow(expect.objectContaining({ reason: 'malformed_token' }));
+    expect(() => precheckToken(`${header}.${b64({ sub: 'u' })}.${'A'.repeat(20_000)}`, { ...options, knownHeaders })).toThrow(expect.objectContaining({ reason: 'token_too_large' }));
+    // Another header is decoded and checked as ever.
+    expect(() => precheckToken(jws({ ...good, alg: 'none' }), { ...options, knownHeaders })).toThrow(expect.objectContaining({ reason: 'algorithm_not_allowed' }));
+  });
+
+  it('makes its refusals with the given maker', () => {
+    const made = new AuthError('invalid_token', 'shared');
+    expect(() => precheckToken('garbage', { ...options, refuse: () => made })).toThrow(made);
+  });
+});

@@ -98,8 +98,9 @@ describe('the published logto-authkit/next in an edge bundle', () => {
     // Was 502 KB / 109 KB with zod validating options. The budget holds today's size
     // (jose, the kit, its refusal texts) against regressions; see bench/RESULTS.md.
     // 80,000 until the hot path of issue 16 (same-tick cache hits, digest-keyed cache entries,
-    // remembered forgeries) added about 0.8 KB minified.
-    expect(minified).toBeLessThanOrEqual(82_000);
-    expect(gzipped).toBeLessThanOrEqual(28_000);
+    // remembered forgeries) added about 0.8 KB minified; 82,000 until its per-token paths (same-tick
+    // refusals and key resolution, known headers, shared refusals) added about 1.6 KB (0.7 KB gzipped) more.
+    expect(minified).toBeLessThanOrEqual(83_000);
+    expect(gzipped).toBeLessThanOrEqual(28_700);
   });
 });
