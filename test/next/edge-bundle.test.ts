@@ -99,8 +99,10 @@ describe('the published logto-authkit/next in an edge bundle', () => {
     // (jose, the kit, its refusal texts) against regressions; see bench/RESULTS.md.
     // 80,000 until the hot path of issue 16 (same-tick cache hits, digest-keyed cache entries,
     // remembered forgeries) added about 0.8 KB minified; 82,000 until its per-token paths (same-tick
-    // refusals and key resolution, known headers, shared refusals) added about 1.6 KB (0.7 KB gzipped) more.
-    expect(minified).toBeLessThanOrEqual(83_000);
-    expect(gzipped).toBeLessThanOrEqual(28_700);
+    // refusals and key resolution, known headers, shared refusals) added about 1.6 KB (0.7 KB gzipped) more,
+    // and cookie 2 (ESM, so only the two functions used are bundled) took 1.9 KB (0.7 KB gzipped) back.
+    // Measured then: 80,939 B minified, 27,945 B gzipped.
+    expect(minified).toBeLessThanOrEqual(81_500);
+    expect(gzipped).toBeLessThanOrEqual(28_300);
   });
 });
