@@ -33,6 +33,10 @@ export interface RefusalCache {
 
 // The Map slot, the record and its AuthError (no stack, no cause); the material is shared with the key store.
 const ENTRY_OVERHEAD_BYTES = 384;
+// V8 hashes a string of more characters than this by its length alone (String::kMaxHashCalcLength),
+// so same-length forgeries would share one hash bucket and a lookup would compare each of them in
+// full: such tokens are not remembered (they are verified again, as without this cache).
+const MAX_REMEMBERED_CHARS = 16_383;
 
 /**
  * Create the negative cache of refused signatures. A replayed forgery (a
@@ -68,7 +72,7 @@ export function createRefusalCache({ maxEntries, maxBytes }: RefusalCacheBounds)
     },
     add(token, refusal) {
       remove(token);
-      if (sizeOf(token) > maxBytes) return;
+      if (token.length > MAX_REMEMBERED_CHARS || sizeOf(token) > maxBytes) return;
       entries.set(token, refusal);
       bytes += sizeOf(token);
       for (const oldest of entries.keys()) {

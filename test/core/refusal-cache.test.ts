@@ -14,6 +14,15 @@ describe('refusal cache', () => {
     expect(cache.get('aaa.bbb.ccc', 5_000)).toBeUndefined();
     expect([cache.size, cache.bytes]).toEqual([0, 0]);
   });
+  it('does not remember tokens longer than 16,383 characters (V8 hashes those by length alone)', () => {
+    const cache = createRefusalCache({ maxEntries: 10, maxBytes: 1 << 20 });
+    const longest = `a.b.${'c'.repeat(16_379)}`;
+    cache.add(longest, refusal());
+    cache.add(`${longest}d`, refusal());
+    expect(cache.get(longest, 0)).toBeDefined();
+    expect(cache.get(`${longest}d`, 0)).toBeUndefined();
+    expect(cache.size).toBe(1);
+  });
   it('is bounded by count, oldest out first', () => {
     const cache = createRefusalCache({ maxEntries: 3, maxBytes: 1 << 20 });
     for (const token of ['t1', 't2', 't3', 't4']) cache.add(token, refusal());
