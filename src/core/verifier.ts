@@ -3,6 +3,7 @@ import type { AuthenticatedContext } from './context.js';
 import type { JWKSStore, ResolvedKey } from './jwks.js';
 import type { NormalizedOptions } from './options.js';
 import { contextOf, verifiedPayload, type VerifiedPayload } from './build-context.js';
+import { createHotTokens } from './hot-tokens.js';
 import { checkStaticClaims, checkTimeClaims, organizationOf, type ClaimRules } from './claims.js';
 import { AuthError, createSharedRefusals, isAuthError, refusal } from './errors.js';
 import { precheckToken, type PrecheckedToken } from './precheck.js';
@@ -58,20 +59,9 @@ export function createTokenVerifier<TClaims>(
     maxTokenAge: options.maxTokenAge,
   };
   const { now, revocation, requiredScopes, claims: schema } = options;
-  // The few tokens in use right now, by their exact string, with the context already built: a hit
-  // here costs one map lookup (no digest, no new context), as when the cache was keyed by token.
-  // Filled on a second sight only, so it never holds more than HOT_TOKENS tokens however many are
-  // cached, and emptied whenever the cache drops entries for a reason (keys, revocation, clear).
-  const hot = new Map<string, { hit: CachedToken<VerifiedPayload<TClaims>>; auth: AuthenticatedContext<TClaims> }>();
+  // Tokens seen a second time, by exact string, with their context: emptied whenever the cache drops entries for a reason.
+  const hot = createHotTokens<TClaims>(HOT_TOKENS);
   const cache = options.tokenCache ? createTokenCache<VerifiedPayload<TClaims>>({ ...options.tokenCache, onDrop: () => hot.clear() }) : undefined;
-  const remember = (token: string, hit: CachedToken<VerifiedPayload<TClaims>>): AuthenticatedContext<TClaims> => {
-    // Its own copy: a token cut out of a header is a sliced string that would keep the header alive.
-    const own = (' ' + token).slice(1);
-    const auth = contextOf(own, hit.value);
-    if (hot.size >= HOT_TOKENS) hot.delete(hot.keys().next().value as string);
-    hot.set(own, { hit, auth });
-    return auth;
-  };
   // The token cache is keyed by the token's digest: no entry keeps the token string.
   const keyOf = selectTokenDigest();
   // Headers of verified tokens: not decoded again, and a token with another one is not in the cache.
@@ -219,7 +209,7 @@ export function createTokenVerifier<TClaims>(
   };
   const check = (token: string): Outcome<TClaims> | Promise<Outcome<TClaims>> => {
     const nowMs = now();
-    const recent = hot.size > 0 ? hot.get(token) : undefined;
+    const recent = hot.get(token);
     // The same bound as the cache's own: an entry past its exp is not answered from here either.
     if (recent !== undefined && nowMs < recent.hit.expiresAtMs) return fromCache(recent.auth, recent.hit, nowMs);
     // Forgeries first, and only while some are remembered: a replay costs one map lookup, no digest.
@@ -235,7 +225,7 @@ export function createTokenVerifier<TClaims>(
     if (cache === undefined || token.length > options.maxTokenSize || !headers.mayBeCached(token)) return judge(token, undefined, nowMs);
     const key = keyOf(token);
     const hit = cache.get(key, nowMs);
-    if (hit) return fromCache(remember(token, hit), hit, nowMs);
+    if (hit) return fromCache(hot.remember(token, hit), hit, nowMs);
     return judge(token, key, nowMs);
   };
 
