@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { verifiedPayload } from '../../src/core/build-context.js';
+import { verifiedPayload, type VerifiedPayload } from '../../src/core/build-context.js';
 import { createHotTokens } from '../../src/core/hot-tokens.js';
 import type { CachedToken } from '../../src/core/token-cache.js';
 
-const entry = (sub: string): CachedToken<ReturnType<typeof verifiedPayload>> => ({
-  value: verifiedPayload({ sub, exp: 2_000_000_000 }, { sub }, ['read']),
+const entry = (sub: string): CachedToken<VerifiedPayload<Record<string, unknown>>> => ({
+  value: verifiedPayload<Record<string, unknown>>({ sub, exp: 2_000_000_000 }, { sub }, ['read']),
   kid: 'k1',
   sub,
   issuedAtMs: 0,

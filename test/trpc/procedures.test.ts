@@ -8,6 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOidcProvider, type OidcStandIn } from '../helpers/oidc-provider.js';
 import { buildApp, startFetch, startStandalone, type AppRouter, type RunningServer } from './harness.js';
 
+/** What tRPC passes a middleware for one query call at path `x`, with `ctx` and `next`. */
+const callOf = (ctx: object, next: (opts?: unknown) => Promise<unknown>) =>
+  ({ ctx, type: 'query', path: 'x', input: undefined, getRawInput: async () => undefined, meta: undefined, signal: undefined, batchIndex: 0, next }) as never;
+
 let issuer: TestIssuer;
 let kit: AuthKit;
 let app: ReturnType<typeof buildApp>;
@@ -210,17 +214,7 @@ describe('requireAuth construction', () => {
     const middleware = requireAuth({ scopes: ['admin'] });
     const token = await issuer.mintToken({ scope: 'read:posts' });
     const auth = await kit.createAuthContext(token);
-    const thrown = await middleware({
-      ctx: { auth },
-      type: 'query',
-      path: 'x',
-      input: undefined,
-      getRawInput: async () => undefined,
-      meta: undefined,
-      signal: undefined,
-      batchIndex: 0,
-      next: (() => Promise.reject(new Error('must not be reached'))) as never,
-    }).catch((e: unknown) => e);
+    const thrown = await middleware(callOf({ auth }, () => Promise.reject(new Error('must not be reached')))).catch((e: unknown) => e);
     expect(thrown).toMatchObject({ code: 'FORBIDDEN', message: 'missing required scope(s): admin' });
     const cause = (thrown as Error).cause;
     expect(isAuthError(cause) && cause.code).toBe('insufficient_scope');
@@ -234,17 +228,7 @@ describe('requireAuth construction', () => {
     const middleware = requireAuth();
     const calls: unknown[] = [];
     const ctx = { auth };
-    const result = middleware({
-      ctx,
-      type: 'query',
-      path: 'x',
-      input: undefined,
-      getRawInput: async () => undefined,
-      meta: undefined,
-      signal: undefined,
-      batchIndex: 0,
-      next: ((opts?: unknown) => (calls.push(opts), Promise.resolve({ ok: true, data: 'ok', marker: 'middlewareMarker' }))) as never,
-    });
+    const result = middleware(callOf(ctx, (opts?: unknown) => (calls.push(opts), Promise.resolve({ ok: true, data: 'ok', marker: 'middlewareMarker' }))));
     // Called before anything was awaited, and without a rebuilt context.
     expect(calls).toEqual([undefined]);
     await expect(result).resolves.toMatchObject({ ok: true, data: 'ok' });
